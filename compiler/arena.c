@@ -1,0 +1,148 @@
+/*
+ * arena.c -- one bump allocator per run.  The syntax tree, the IR and
+ * every string live here and are freed together at the end, so no pass
+ * has cleanup paths.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ztopo.h"
+
+#define CHUNK	(64 * 1024)
+
+struct chunk {
+	struct chunk	*next;
+	size_t		 used, size;
+	max_align_t	 data[];
+};
+
+struct arena {
+	struct chunk	*head;
+};
+
+void *
+xmalloc(size_t n)
+{
+	void *p = malloc(n ? n : 1);
+
+	if (p == NULL) {
+		fputs("ztopo: out of memory\n", stderr);
+		exit(EXIT_USAGE);
+	}
+	return p;
+}
+
+void *
+xrealloc(void *p, size_t n)
+{
+	p = realloc(p, n ? n : 1);
+	if (p == NULL) {
+		fputs("ztopo: out of memory\n", stderr);
+		exit(EXIT_USAGE);
+	}
+	return p;
+}
+
+char *
+xstrdup(const char *s)
+{
+	size_t n = strlen(s) + 1;
+
+	return memcpy(xmalloc(n), s, n);
+}
+
+struct arena *
+arena_new(void)
+{
+	struct arena *a = xmalloc(sizeof(*a));
+
+	a->head = NULL;
+	return a;
+}
+
+void
+arena_free(struct arena *a)
+{
+	struct chunk *c, *n;
+
+	if (a == NULL)
+		return;
+	for (c = a->head; c != NULL; c = n) {
+		n = c->next;
+		free(c);
+	}
+	free(a);
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	const size_t align = sizeof(max_align_t);
+	struct chunk *c = a->head;
+	void *p;
+
+	n = (n + align - 1) / align * align;
+	if (c == NULL || c->size - c->used < n) {
+		size_t size = n > CHUNK ? n : CHUNK;
+
+		c = xmalloc(sizeof(*c) + size);
+		c->size = size;
+		c->used = 0;
+		c->next = a->head;
+		a->head = c;
+	}
+	p = (char *)c->data + c->used;
+	c->used += n;
+	memset(p, 0, n);
+	return p;
+}
+
+char *
+arena_strndup(struct arena *a, const char *s, size_t n)
+{
+	char *p = arena_alloc(a, n + 1);
+
+	memcpy(p, s, n);
+	p[n] = '\0';
+	return p;
+}
+
+char *
+arena_strdup(struct arena *a, const char *s)
+{
+	return arena_strndup(a, s, strlen(s));
+}
+
+char *
+arena_printf(struct arena *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *p;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	p = arena_alloc(a, (size_t)n + 1);
+	va_start(ap, fmt);
+	vsnprintf(p, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	return p;
+}
+
+void
+vec_push(struct arena *a, struct vec *v, void *p)
+{
+	if (v->n == v->cap) {
+		size_t cap = v->cap ? v->cap * 2 : 8;
+		void **nv = arena_alloc(a, cap * sizeof(*nv));
+
+		if (v->n)
+			memcpy(nv, v->v, v->n * sizeof(*nv));
+		v->v = nv;
+		v->cap = cap;
+	}
+	v->v[v->n++] = p;
+}

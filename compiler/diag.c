@@ -1,0 +1,159 @@
+/*
+ * diag.c -- located diagnostics.
+ *
+ *	In file included from examples/dev.zt:3:1:
+ *	examples/openstack.zt:12:9: error: unknown network "admn"; did you mean "admin"?
+ *	   12 |     nic admn;
+ *	      |         ^~~~
+ *
+ * Errors are counted and printed as they come, up to max_errors; notes
+ * attached to an error that was not printed are dropped with it.  Nothing
+ * else in ztopo prints to stderr about the input.
+ */
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "ztopo.h"
+
+void
+diag_init(struct diag *d, FILE *out)
+{
+	memset(d, 0, sizeof(*d));
+	d->max_errors = 20;
+	d->out = out;
+}
+
+static void
+print_chain(FILE *out, const struct src *src)
+{
+	const struct loc *at;
+
+	for (at = src->included_at; at != NULL && at->src != NULL;
+	    at = at->src->included_at)
+		fprintf(out, "In file included from %s:%d:%d:\n",
+		    at->src->path, at->line, at->col);
+}
+
+static void
+print_source(FILE *out, struct loc l)
+{
+	const struct src *s = l.src;
+	const char *line, *end;
+	size_t n, i, col;
+	int width;
+
+	if (l.line < 1 || (size_t)l.line > s->nlines)
+		return;
+	line = s->text + s->lines[l.line - 1];
+	end = strchr(line, '\n');
+	n = end ? (size_t)(end - line) : strlen(line);
+	if (n > 0 && line[n - 1] == '\r')
+		n--;
+	width = fprintf(out, "%5d", l.line);
+	fprintf(out, " | %.*s\n", (int)n, line);
+	fprintf(out, "%*s | ", width, "");
+	col = (size_t)(l.col > 0 ? l.col - 1 : 0);
+	if (col > n)
+		col = n;
+	for (i = 0; i < col; i++)
+		fputc(line[i] == '\t' ? '\t' : ' ', out);
+	fputc('^', out);
+	for (i = 1; i < (size_t)l.len && col + i < n; i++)
+		fputc('~', out);
+	fputc('\n', out);
+}
+
+void
+diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
+    const char *fmt, va_list ap)
+{
+	static const char *names[] = { "error", "warning", "note" };
+
+	switch (lvl) {
+	case DIAG_ERROR:
+		d->errors++;
+		if (d->printed_errors >= d->max_errors) {
+			d->suppressed_note = 1;
+			return;
+		}
+		d->printed_errors++;
+		d->suppressed_note = 0;
+		break;
+	case DIAG_WARNING:
+		if (d->werror) {
+			d->errors++;
+			if (d->printed_errors >= d->max_errors) {
+				d->suppressed_note = 1;
+				return;
+			}
+			d->printed_errors++;
+		} else
+			d->warnings++;
+		d->suppressed_note = d->quiet_warnings && !d->werror;
+		if (d->suppressed_note)
+			return;
+		break;
+	case DIAG_NOTE:
+		if (d->suppressed_note)
+			return;
+		break;
+	}
+	if (l.src != NULL) {
+		if (lvl != DIAG_NOTE)
+			print_chain(d->out, l.src);
+		fprintf(d->out, "%s:%d:%d: ", l.src->path, l.line, l.col);
+	} else
+		fputs("ztopo: ", d->out);
+	fprintf(d->out, "%s: ", names[lvl]);
+	vfprintf(d->out, fmt, ap);
+	fputc('\n', d->out);
+	if (l.src != NULL)
+		print_source(d->out, l);
+}
+
+void
+diag_error(struct diag *d, struct loc l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vreport(d, DIAG_ERROR, l, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_warning(struct diag *d, struct loc l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vreport(d, DIAG_WARNING, l, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_note(struct diag *d, struct loc l, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	diag_vreport(d, DIAG_NOTE, l, fmt, ap);
+	va_end(ap);
+}
+
+void
+diag_finish(struct diag *d)
+{
+	if (d->errors > d->printed_errors)
+		fprintf(d->out, "ztopo: %d more error%s not shown\n",
+		    d->errors - d->printed_errors,
+		    d->errors - d->printed_errors == 1 ? "" : "s");
+	fflush(d->out);
+}
+
+int
+diag_failed(const struct diag *d)
+{
+	return d->errors > 0;
+}

@@ -1,0 +1,730 @@
+/*
+ * ir.c -- lowering the bound declarations to one target's IR.
+ *
+ * Every target's placements are read (so that names are checked and uses
+ * are counted for all of them), then the selected target is lowered:
+ * zones are placed on hosts and global-zone services on hosts' global
+ * zones, in directive order; fixed addresses are reserved, pool addresses
+ * handed out lowest first in placement order; every service instance is
+ * located; every "uses" becomes one edge per (client instance, server
+ * instance) with the addresses each end sees; host capacity is checked.
+ */
+#include <string.h>
+
+#include "model.h"
+
+struct placement {
+	int		 global;	/* global-zone services, else zones */
+	void		**objs;		/* struct ir_zone * / ir_service * */
+	struct loc	*obj_locs;
+	size_t		 nobjs;
+	struct ir_host	**hosts;
+	struct loc	*host_locs;
+	size_t		 nhosts;
+	struct loc	 loc;
+};
+
+struct target {
+	struct decl		*decl;
+	struct placement	*pl;
+	size_t			 npl;
+};
+
+static int
+read_names(struct model *m, struct ast_value *v, enum kind k, void ***objs,
+    struct loc **locs, size_t *n)
+{
+	struct ast_value **it, *one[1];
+	size_t ni, i;
+
+	if (v->kind == AV_LIST) {
+		it = v->items;
+		ni = v->nitems;
+	} else {
+		one[0] = v;
+		it = one;
+		ni = 1;
+	}
+	*objs = arena_alloc(m->arena, (ni + 1) * sizeof(**objs));
+	*locs = arena_alloc(m->arena, (ni + 1) * sizeof(**locs));
+	*n = 0;
+	for (i = 0; i < ni; i++) {
+		struct decl *d = model_lookup(m, k, it[i]);
+
+		if (d == NULL)
+			continue;
+		(*objs)[*n] = d->obj;
+		(*locs)[(*n)++] = it[i]->loc;
+	}
+	return ni == *n ? 0 : -1;
+}
+
+static void
+read_target(struct model *m, struct target *t)
+{
+	struct ast_dir *d;
+
+	for (d = t->decl->ast->children; d != NULL; d = d->next) {
+		struct placement *p;
+		void **hosts;
+		int global;
+
+		if (strcmp(d->name, "zone") == 0 || strcmp(d->name, "zones") == 0)
+			global = 0;
+		else if (strcmp(d->name, "global") == 0)
+			global = 1;
+		else {
+			static const char *const words[] = { "zone", "global" };
+			const char *s = suggest(d->name, words, 2);
+
+			diag_error(m->diag, d->loc, "unknown placement \"%s\" in "
+			    "target \"%s\"%s%s%s (expected zone ... on HOSTS; or "
+			    "global SERVICES on HOSTS;)", d->name, t->decl->name,
+			    s ? "; did you mean \"" : "", s ? s : "",
+			    s ? "\"?" : "");
+			continue;
+		}
+		if (d->has_block || d->nargs != 3 ||
+		    d->args->next->kind != AV_WORD ||
+		    strcmp(d->args->next->s, "on") != 0) {
+			diag_error(m->diag, d->loc, "expected: %s", global ?
+			    "global SERVICE on HOST; (names or [lists])" :
+			    "zone ZONE on HOST; (names or [lists])");
+			continue;
+		}
+		if (t->npl % 8 == 0) {
+			struct placement *np = arena_alloc(m->arena,
+			    (t->npl + 8) * sizeof(*np));
+
+			if (t->npl)
+				memcpy(np, t->pl, t->npl * sizeof(*np));
+			t->pl = np;
+		}
+		p = &t->pl[t->npl];
+		memset(p, 0, sizeof(*p));
+		p->global = global;
+		p->loc = d->loc;
+		if (read_names(m, d->args, global ? K_SERVICE : K_ZONE,
+		    &p->objs, &p->obj_locs, &p->nobjs) != 0 ||
+		    read_names(m, d->args->next->next, K_HOST, &hosts,
+		    &p->host_locs, &p->nhosts) != 0)
+			continue;
+		p->hosts = (struct ir_host **)hosts;
+		t->npl++;
+	}
+}
+
+/* ---- lowering */
+
+struct lower {
+	struct model	*m;
+	struct ir	*ir;
+	struct hash	*used;		/* "net:addr" -> struct loc * */
+	struct hash	*placed;	/* "zone@host", "svc@host" */
+	struct vec	 hosts, zinsts, sinsts, edges;
+};
+
+#define APPEND(a, arr, n, x) do {					\
+	if (((n) & ((n) - 1)) == 0) {					\
+		void *na__ = arena_alloc((a), ((n) ? (n) * 2 : 1) *	\
+		    sizeof(*(arr)));					\
+		if (n)							\
+			memcpy(na__, (arr), (n) * sizeof(*(arr)));	\
+		(arr) = na__;						\
+	}								\
+	(arr)[(n)++] = (x);						\
+} while (0)
+
+static int
+reserve(struct lower *lw, const struct ir_network *n, uint32_t a,
+    struct loc l, const char *what)
+{
+	const char *key = arena_printf(lw->m->arena, "%d:%u", n->index, a);
+	struct loc *prev = hash_get(lw->used, key), *lp;
+	uint32_t bcast = n->net | ~prefix_mask(n->prefix);
+
+	if (a == n->net || a == bcast) {
+		diag_error(lw->m->diag, l, "%s %s is the %s address of network "
+		    "\"%s\"", what, ipv4_str(lw->m->arena, a),
+		    a == n->net ? "network" : "broadcast", n->name);
+		return -1;
+	}
+	if (prev != NULL) {
+		diag_error(lw->m->diag, l, "address %s on network \"%s\" is "
+		    "used twice in target \"%s\"", ipv4_str(lw->m->arena, a),
+		    n->name, lw->ir->target);
+		if (prev->src != NULL)
+			diag_note(lw->m->diag, *prev, "first used here");
+		else
+			diag_note(lw->m->diag, n->loc, "it is the gateway of "
+			    "network \"%s\"", n->name);
+		return -1;
+	}
+	lp = arena_alloc(lw->m->arena, sizeof(*lp));
+	*lp = l;
+	hash_put(lw->used, key, lp);
+	return 0;
+}
+
+static int
+is_used(struct lower *lw, const struct ir_network *n, uint32_t a)
+{
+	return hash_get(lw->used, arena_printf(lw->m->arena, "%d:%u",
+	    n->index, a)) != NULL;
+}
+
+static struct ir_sinst *
+new_sinst(struct lower *lw, struct ir_service *s, struct ir_host *h,
+    struct ir_zinst *zi, struct loc l)
+{
+	struct arena *a = lw->m->arena;
+	struct ir_sinst *si = arena_alloc(a, sizeof(*si));
+	const char *key = arena_printf(a, "%s@%s", s->name, h->name);
+	struct ir_sinst *prev = hash_get(lw->placed, key);
+
+	if (prev != NULL && (prev->zone == NULL) != (zi == NULL)) {
+		diag_error(lw->m->diag, l, "service \"%s\" runs both in the "
+		    "global zone and in zone \"%s\" of host \"%s\"", s->name,
+		    zi != NULL ? zi->zone->name : prev->zone->zone->name,
+		    h->name);
+		diag_note(lw->m->diag, prev->loc, "also placed here");
+	} else if (prev != NULL && zi == NULL) {
+		diag_error(lw->m->diag, l, "service \"%s\" is placed in the "
+		    "global zone of host \"%s\" twice", s->name, h->name);
+		diag_note(lw->m->diag, prev->loc, "first placed here");
+		return NULL;
+	}
+	if (prev == NULL)
+		hash_put(lw->placed, key, si);
+	si->service = s;
+	si->host = h;
+	si->zone = zi;
+	si->loc = l;
+	si->zone_name = zi != NULL ? zi->zone->name : "global";
+	si->prefix = zi != NULL ? "/opt/local" : "/opt/tools";
+	si->index = (int)lw->sinsts.n;
+	APPEND(a, s->instances, s->ninstances, si);
+	vec_push(a, &lw->sinsts, si);
+	return si;
+}
+
+static void
+place_host(struct lower *lw, struct ir_host *h)
+{
+	if (!h->placed) {
+		h->placed = 1;
+		vec_push(lw->m->arena, &lw->hosts, h);
+	}
+}
+
+static void
+place(struct lower *lw, struct placement *p)
+{
+	struct arena *a = lw->m->arena;
+	size_t i, j, k;
+
+	for (i = 0; i < p->nobjs; i++)
+		for (j = 0; j < p->nhosts; j++) {
+			struct ir_host *h = p->hosts[j];
+			struct loc l = loc_span(p->obj_locs[i], p->obj_locs[i]);
+
+			place_host(lw, h);
+			if (p->global) {
+				struct ir_sinst *si = new_sinst(lw, p->objs[i],
+				    h, NULL, l);
+
+				if (si != NULL)
+					APPEND(a, h->global, h->nglobal, si);
+				continue;
+			} else {
+				struct ir_zone *z = p->objs[i];
+				const char *key = arena_printf(a, "%s@%s",
+				    z->name, h->name);
+				struct ir_zinst *zi, *prev;
+
+				if ((prev = hash_get(lw->placed, key)) != NULL) {
+					diag_error(lw->m->diag, p->host_locs[j],
+					    "zone \"%s\" is placed on host "
+					    "\"%s\" twice", z->name, h->name);
+					diag_note(lw->m->diag, prev->loc,
+					    "first placed here");
+					continue;
+				}
+				zi = arena_alloc(a, sizeof(*zi));
+				hash_put(lw->placed, key, zi);
+				zi->zone = z;
+				zi->host = h;
+				zi->loc = l;
+				zi->index = (int)lw->zinsts.n;
+				APPEND(a, z->instances, z->ninstances, zi);
+				APPEND(a, h->zones, h->nzones, zi);
+				vec_push(a, &lw->zinsts, zi);
+				for (k = 0; k < z->nservices; k++) {
+					struct ir_sinst *si = new_sinst(lw,
+					    z->services[k], h, zi, l);
+
+					if (si != NULL)
+						APPEND(a, zi->services,
+						    zi->nservices, si);
+				}
+			}
+		}
+}
+
+static void
+allocate(struct lower *lw)
+{
+	struct model *m = lw->m;
+	struct arena *a = m->arena;
+	uint32_t *cursor;
+	size_t i, j;
+
+	cursor = arena_alloc(a, (m->decls[K_NETWORK].n + 1) * sizeof(*cursor));
+	for (i = 0; i < m->decls[K_NETWORK].n; i++) {
+		struct ir_network *n = ((struct decl *)
+		    m->decls[K_NETWORK].v[i])->obj;
+
+		cursor[i] = n->pool_lo;
+		if (n->gateway != 0) {
+			struct loc none = { NULL, 0, 0, 0 };
+
+			reserve(lw, n, n->gateway, none, "gateway");
+		}
+	}
+	for (i = 0; i < lw->hosts.n; i++) {
+		struct ir_host *h = lw->hosts.v[i];
+
+		if (h->naddrs == 0)
+			continue;
+		for (j = 0; j < h->naddrs; j++)
+			reserve(lw, h->addrs[j].network, h->addrs[j].addr,
+			    h->addrs[j].loc, "address");
+	}
+	/* zone instances get their own copy of the nics */
+	for (i = 0; i < lw->zinsts.n; i++) {
+		struct ir_zinst *zi = lw->zinsts.v[i];
+		struct ir_zone *z = zi->zone;
+
+		zi->nnics = z->nnics;
+		zi->nics = arena_alloc(a, (z->nnics + 1) * sizeof(*zi->nics));
+		memcpy(zi->nics, z->nics, z->nnics * sizeof(*zi->nics));
+		for (j = 0; j < z->nnics; j++) {
+			if (!z->nics[j].fixed)
+				continue;
+			if (z->ninstances > 1) {
+				if (zi == z->instances[0])
+					diag_error(m->diag, z->nics[j].loc,
+					    "zone \"%s\" is placed on %zu hosts "
+					    "and cannot have a fixed address; "
+					    "leave it out to allocate from the "
+					    "pool", z->name, z->ninstances);
+				continue;
+			}
+			reserve(lw, z->nics[j].network, z->nics[j].addr,
+			    z->nics[j].loc, "address");
+		}
+	}
+	for (i = 0; i < lw->zinsts.n; i++) {
+		struct ir_zinst *zi = lw->zinsts.v[i];
+
+		for (j = 0; j < zi->nnics; j++) {
+			struct ir_nic *nic = &zi->nics[j];
+			struct ir_network *n = nic->network;
+			uint32_t *c = &cursor[n->index];
+
+			if (nic->fixed)
+				continue;
+			if (n->pool_lo == 0) {
+				diag_error(m->diag, nic->loc, "network \"%s\" "
+				    "has no pool; give zone \"%s\" an address "
+				    "or give the network a pool", n->name,
+				    zi->zone->name);
+				diag_note(m->diag, n->loc, "network \"%s\" is "
+				    "defined here", n->name);
+				continue;
+			}
+			while (*c != 0 && *c <= n->pool_hi && is_used(lw, n, *c))
+				(*c)++;
+			if (*c == 0 || *c > n->pool_hi) {
+				diag_error(m->diag, zi->loc, "pool of network "
+				    "\"%s\" (%s to %s) is exhausted placing "
+				    "zone \"%s\" on host \"%s\"", n->name,
+				    ipv4_str(a, n->pool_lo),
+				    ipv4_str(a, n->pool_hi), zi->zone->name,
+				    zi->host->name);
+				*c = 0;
+				continue;
+			}
+			nic->addr = *c;
+			reserve(lw, n, *c, nic->loc, "address");
+		}
+	}
+}
+
+uint32_t
+ir_sinst_addr_on(const struct ir_sinst *si, const struct ir_network *n)
+{
+	size_t i;
+
+	if (si->zone != NULL) {
+		for (i = 0; i < si->zone->nnics; i++)
+			if (si->zone->nics[i].network == n)
+				return si->zone->nics[i].addr;
+	} else {
+		for (i = 0; i < si->host->naddrs; i++)
+			if (si->host->addrs[i].network == n)
+				return si->host->addrs[i].addr;
+	}
+	return 0;
+}
+
+static void
+connect(struct lower *lw)
+{
+	struct model *m = lw->m;
+	struct arena *a = m->arena;
+	struct hash *reported = hash_new(a);
+	size_t i, j, k, n;
+
+	for (i = 0; i < lw->sinsts.n; i++) {
+		struct ir_sinst *c = lw->sinsts.v[i];
+		struct ir_service *s = c->service;
+
+		for (j = 0; j < s->nuses; j++) {
+			struct ir_use *u = &s->uses[j];
+
+			if (u->service->ninstances == 0) {
+				const char *key = arena_printf(a, "%s#%zu",
+				    s->name, j);
+
+				if (hash_put(reported, key, u))
+					diag_error(m->diag, u->loc, "service "
+					    "\"%s\" uses \"%s\", which target "
+					    "\"%s\" does not place", s->name,
+					    u->service->name, lw->ir->target);
+				continue;
+			}
+			for (k = 0; k < u->service->ninstances; k++) {
+				struct ir_sinst *sv = u->service->instances[k];
+				struct ir_edge *e = arena_alloc(a, sizeof(*e));
+				const struct ir_nic *nics = c->zone ?
+				    c->zone->nics : c->host->addrs;
+
+				n = c->zone ? c->zone->nnics : c->host->naddrs;
+				e->use = u;
+				e->client = c;
+				e->server = sv;
+				e->client_addr = c->addr;
+				e->server_addr = sv->addr;
+				for (; n > 0; n--, nics++) {
+					uint32_t sa = ir_sinst_addr_on(sv,
+					    nics->network);
+
+					if (sa != 0) {
+						e->client_addr = nics->addr;
+						e->server_addr = sa;
+						break;
+					}
+				}
+				e->same_zone = c->host == sv->host &&
+				    c->zone == sv->zone;
+				APPEND(a, c->out, c->nout, e);
+				vec_push(a, &lw->edges, e);
+				if (u->cred != NULL && u->needed)
+					APPEND(a, u->cred->consumers,
+					    u->cred->nconsumers, e);
+			}
+		}
+	}
+}
+
+static void
+check_capacity(struct lower *lw, struct placement *pl, size_t npl)
+{
+	struct model *m = lw->m;
+	size_t i, j;
+
+	(void)pl;
+	(void)npl;
+	for (i = 0; i < lw->hosts.n; i++) {
+		struct ir_host *h = lw->hosts.v[i];
+		long long mem = 0, disk = 0;
+		int mem_done = 0, disk_done = 0;
+
+		for (j = 0; j < h->nzones; j++) {
+			struct ir_zinst *zi = h->zones[j];
+
+			mem += zi->zone->memory_mib;
+			disk += zi->zone->quota_gib;
+			if (mem > h->memory_mib && !mem_done) {
+				diag_error(m->diag, zi->loc, "zones placed on "
+				    "host \"%s\" need %lld MiB of memory, more "
+				    "than its %lld MiB", h->name,
+				    mem, h->memory_mib);
+				diag_note(m->diag, h->loc, "host \"%s\" is "
+				    "defined here", h->name);
+				mem_done = 1;
+			}
+			if (disk > h->disk_gib && !disk_done) {
+				diag_error(m->diag, zi->loc, "zones placed on "
+				    "host \"%s\" need %lld GiB of disk quota, "
+				    "more than its %lld GiB", h->name, disk,
+				    h->disk_gib);
+				diag_note(m->diag, h->loc, "host \"%s\" is "
+				    "defined here", h->name);
+				disk_done = 1;
+			}
+		}
+	}
+}
+
+static const char *
+expand(struct arena *a, const char *tmpl, const struct ir_sinst *si)
+{
+	const char *s;
+	char *out = arena_strdup(a, "");
+
+	for (s = tmpl; *s; ) {
+		if (strncmp(s, "@PREFIX@", 8) == 0) {
+			out = arena_printf(a, "%s%s", out, si->prefix);
+			s += 8;
+		} else if (strncmp(s, "@CONFDIR@", 9) == 0) {
+			out = arena_printf(a, "%s%s", out, si->config_dir ?
+			    si->config_dir : "");
+			s += 9;
+		} else {
+			size_t n = strcspn(s + 1, "@") + 1;
+
+			out = arena_printf(a, "%s%.*s", out, (int)n, s);
+			s += n;
+		}
+	}
+	return out;
+}
+
+static void
+finish_instances(struct lower *lw)
+{
+	struct arena *a = lw->m->arena;
+	size_t i;
+
+	for (i = 0; i < lw->zinsts.n; i++) {
+		struct ir_zinst *zi = lw->zinsts.v[i];
+
+		zi->hostname = zi->zone->ninstances > 1 ?
+		    arena_printf(a, "%s-%s", zi->zone->name, zi->host->name) :
+		    zi->zone->name;
+	}
+	for (i = 0; i < lw->sinsts.n; i++) {
+		struct ir_sinst *si = lw->sinsts.v[i];
+		const struct role_info *r = &role_table[si->service->role];
+		size_t j;
+
+		if (si->zone != NULL) {
+			si->nodename = si->zone->hostname;
+			for (j = 0; j < si->zone->nnics; j++)
+				if (si->zone->nics[j].primary)
+					si->addr = si->zone->nics[j].addr;
+		} else {
+			si->nodename = si->host->name;
+			si->addr = si->host->naddrs ? si->host->addrs[0].addr : 0;
+		}
+		if (r->nova)
+			si->config_dir = arena_printf(a,
+			    "%s/etc/nova/nova.conf.d", si->prefix);
+		if (si->service->start != NULL)
+			si->start = si->service->start;
+		else if (r->exec != NULL)
+			si->start = expand(a, r->exec, si);
+	}
+}
+
+static void
+warn_unplaced(struct lower *lw)
+{
+	struct model *m = lw->m;
+	size_t i;
+
+	for (i = 0; i < m->decls[K_ZONE].n; i++) {
+		struct ir_zone *z = ((struct decl *)m->decls[K_ZONE].v[i])->obj;
+
+		if (z->ninstances == 0)
+			diag_warning(m->diag, z->loc, "zone \"%s\" is not "
+			    "placed by target \"%s\"", z->name, lw->ir->target);
+	}
+}
+
+#define COPY(ir, field, count, k) do {					\
+	size_t i__;							\
+	(ir)->count = m->decls[k].n;					\
+	(ir)->field = arena_alloc(m->arena, ((ir)->count + 1) *		\
+	    sizeof(*(ir)->field));					\
+	for (i__ = 0; i__ < (ir)->count; i__++)				\
+		(ir)->field[i__] = ((struct decl *)m->decls[k].v[i__])->obj; \
+} while (0)
+
+static struct ir *
+lower(struct model *m, struct target *t, struct target *all, size_t nall)
+{
+	struct lower lw;
+	struct ir *ir;
+	size_t i;
+	int errors = m->diag->errors;
+
+	memset(&lw, 0, sizeof(lw));
+	lw.m = m;
+	lw.used = hash_new(m->arena);
+	lw.placed = hash_new(m->arena);
+	ir = lw.ir = arena_alloc(m->arena, sizeof(*ir));
+	ir->arena = m->arena;
+	ir->target = t->decl->name;
+	ir->release = m->release;
+	ir->ntargets = nall;
+	ir->targets = arena_alloc(m->arena, (nall + 1) * sizeof(char *));
+	for (i = 0; i < nall; i++)
+		ir->targets[i] = all[i].decl->name;
+	COPY(ir, networks, nnetworks, K_NETWORK);
+	COPY(ir, images, nimages, K_IMAGE);
+	COPY(ir, secrets, nsecrets, K_SECRET);
+	COPY(ir, credentials, ncredentials, K_CREDENTIAL);
+	COPY(ir, services, nservices, K_SERVICE);
+	COPY(ir, zones, nzones, K_ZONE);
+	for (i = 0; i < t->npl; i++)
+		place(&lw, &t->pl[i]);
+	/* hosts in declaration order */
+	{
+		struct vec hosts = { NULL, 0, 0 };
+
+		for (i = 0; i < m->decls[K_HOST].n; i++) {
+			struct ir_host *h = ((struct decl *)
+			    m->decls[K_HOST].v[i])->obj;
+
+			if (h->placed)
+				vec_push(m->arena, &hosts, h);
+		}
+		lw.hosts = hosts;
+	}
+	allocate(&lw);
+	finish_instances(&lw);
+	connect(&lw);
+	check_capacity(&lw, t->pl, t->npl);
+	warn_unplaced(&lw);
+	ir->hosts = (struct ir_host **)lw.hosts.v;
+	ir->nhosts = lw.hosts.n;
+	ir->zinsts = (struct ir_zinst **)lw.zinsts.v;
+	ir->nzinsts = lw.zinsts.n;
+	ir->sinsts = (struct ir_sinst **)lw.sinsts.v;
+	ir->nsinsts = lw.sinsts.n;
+	ir->edges = (struct ir_edge **)lw.edges.v;
+	ir->nedges = lw.edges.n;
+	return m->diag->errors > errors ? NULL : ir;
+}
+
+const char *
+ir_addr(const struct ir *ir, uint32_t a)
+{
+	return ipv4_str(ir->arena, a);
+}
+
+void	resolve_warn_unused(struct model *);
+
+/* Forget what a previous lowering attached to the declarations. */
+static void
+reset(struct model *m)
+{
+	size_t i;
+
+	for (i = 0; i < m->decls[K_SERVICE].n; i++) {
+		struct ir_service *s = ((struct decl *)
+		    m->decls[K_SERVICE].v[i])->obj;
+
+		s->instances = NULL;
+		s->ninstances = 0;
+	}
+	for (i = 0; i < m->decls[K_ZONE].n; i++) {
+		struct ir_zone *z = ((struct decl *)m->decls[K_ZONE].v[i])->obj;
+
+		z->instances = NULL;
+		z->ninstances = 0;
+	}
+	for (i = 0; i < m->decls[K_HOST].n; i++) {
+		struct ir_host *h = ((struct decl *)m->decls[K_HOST].v[i])->obj;
+
+		h->zones = NULL;
+		h->nzones = 0;
+		h->global = NULL;
+		h->nglobal = 0;
+		h->placed = 0;
+	}
+	for (i = 0; i < m->decls[K_CREDENTIAL].n; i++) {
+		struct ir_credential *c = ((struct decl *)
+		    m->decls[K_CREDENTIAL].v[i])->obj;
+
+		c->consumers = NULL;
+		c->nconsumers = 0;
+	}
+}
+
+/*
+ * Resolve the description and lower TARGET (NULL: the only target; "*":
+ * every target in turn, for `check`).  Returns the IR of the (last)
+ * target, or NULL after errors.
+ */
+struct ir *
+ir_build(struct arena *a, struct diag *diag, struct ast_dir *top,
+    const char *target)
+{
+	struct model m;
+	struct target *ts;
+	struct ir *ir = NULL;
+	size_t i, nt;
+	int found = 0;
+
+	resolve(&m, a, diag, top);
+	nt = m.decls[K_TARGET].n;
+	ts = arena_alloc(a, (nt + 1) * sizeof(*ts));
+	for (i = 0; i < nt; i++) {
+		ts[i].decl = m.decls[K_TARGET].v[i];
+		read_target(&m, &ts[i]);
+	}
+	resolve_warn_unused(&m);
+	if (nt == 0) {
+		diag_error(diag, (struct loc){ NULL, 0, 0, 0 },
+		    "the description declares no target");
+		return NULL;
+	}
+	if (target == NULL && nt > 1) {
+		char *list = arena_strdup(a, "");
+
+		for (i = 0; i < nt; i++)
+			list = arena_printf(a, "%s%s%s", list, i ? ", " : "",
+			    ts[i].decl->name);
+		diag_error(diag, (struct loc){ NULL, 0, 0, 0 }, "the "
+		    "description has %zu targets; choose one with -t (%s)",
+		    nt, list);
+		return NULL;
+	}
+	if (diag->errors)
+		return NULL;
+	for (i = 0; i < nt; i++) {
+		if (target != NULL && strcmp(target, "*") != 0 &&
+		    strcmp(target, ts[i].decl->name) != 0)
+			continue;
+		found = 1;
+		reset(&m);
+		ir = lower(&m, &ts[i], ts, nt);
+	}
+	if (!found) {
+		const char **names = arena_alloc(a, (nt + 1) * sizeof(*names));
+		const char *s;
+
+		for (i = 0; i < nt; i++)
+			names[i] = ts[i].decl->name;
+		s = suggest(target, names, nt);
+		diag_error(diag, (struct loc){ NULL, 0, 0, 0 },
+		    "unknown target \"%s\"%s%s%s", target,
+		    s ? "; did you mean \"" : "", s ? s : "",
+		    s ? "\"?" : "");
+	}
+	return diag->errors ? NULL : ir;
+}

@@ -1,0 +1,431 @@
+/*
+ * irjson.c -- `ztopo ir`: the IR as JSON, for people who script around
+ * ztopo and for the tests that pin it.
+ *
+ * Keys are sorted and indented by jansson; arrays keep the IR's stable
+ * order.  Nothing machine- or run-specific is printed: no source paths,
+ * no locations, and never a secret's value (only its name).
+ */
+#include <stdlib.h>
+
+#include <jansson.h>
+
+#include "ir.h"
+
+static const char *const duration_names[] = { "contract", "child", "transient" };
+
+static json_t *
+jstr(const char *s)
+{
+	return s != NULL ? json_string(s) : json_null();
+}
+
+static json_t *
+jint(long long v)
+{
+	return v == IR_UNSET ? json_null() : json_integer(v);
+}
+
+static json_t *
+jaddr(const struct ir *ir, uint32_t a)
+{
+	return a != 0 ? json_string(ir_addr(ir, a)) : json_null();
+}
+
+static json_t *
+jstrs(const char *const *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, json_string(v[i]));
+	return a;
+}
+
+static json_t *
+jaddrs(const struct ir *ir, const uint32_t *v, size_t n)
+{
+	json_t *a = json_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_array_append_new(a, jaddr(ir, v[i]));
+	return a;
+}
+
+static json_t *
+jvalue(const struct ir_value *v)
+{
+	switch (v->kind) {
+	case IRV_STRING:
+		return json_string(v->s);
+	case IRV_INT:
+		return json_integer(v->i);
+	case IRV_BOOL:
+		return json_boolean(v->i);
+	case IRV_SECRET:
+		return json_pack("{s:s}", "secret", v->secret->name);
+	}
+	return json_null();
+}
+
+static json_t *
+jkvs(const struct ir_kv *kv, size_t n)
+{
+	json_t *o = json_object();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_set_new(o, kv[i].key, jvalue(&kv[i].val));
+	return o;
+}
+
+/* "service@host/zone", the name an instance goes by in the IR. */
+static const char *
+sinst_id(const struct ir *ir, const struct ir_sinst *si)
+{
+	return arena_printf(ir->arena, "%s@%s/%s", si->service->name,
+	    si->host->name, si->zone_name);
+}
+
+static const char *
+zinst_id(const struct ir *ir, const struct ir_zinst *zi)
+{
+	return arena_printf(ir->arena, "%s@%s", zi->zone->name, zi->host->name);
+}
+
+static json_t *
+jnetwork(const struct ir *ir, const struct ir_network *n)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(n->name));
+	json_object_set_new(o, "nic_tag", json_string(n->nic_tag));
+	json_object_set_new(o, "subnet", json_string(arena_printf(ir->arena,
+	    "%s/%d", ir_addr(ir, n->net), n->prefix)));
+	json_object_set_new(o, "netmask",
+	    json_string(ir_addr(ir, prefix_mask(n->prefix))));
+	json_object_set_new(o, "gateway", jaddr(ir, n->gateway));
+	json_object_set_new(o, "resolvers",
+	    jaddrs(ir, n->resolvers, n->nresolvers));
+	json_object_set_new(o, "vlan", jint(n->vlan));
+	json_object_set_new(o, "mtu", jint(n->mtu));
+	if (n->pool_lo != 0)
+		json_object_set_new(o, "pool", json_pack("[o,o]",
+		    jaddr(ir, n->pool_lo), jaddr(ir, n->pool_hi)));
+	else
+		json_object_set_new(o, "pool", json_null());
+	return o;
+}
+
+static json_t *
+jimage(const struct ir_image *im)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "name", json_string(im->name));
+	json_object_set_new(o, "uuid", json_string(im->uuid));
+	json_object_set_new(o, "brand", json_string(brand_name(im->brand)));
+	json_object_set_new(o, "kernel_version", jstr(im->kernel_version));
+	json_object_set_new(o, "size_mib", jint(im->size_mib));
+	return o;
+}
+
+static json_t *
+jedge(const struct ir *ir, const struct ir_edge *e)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "client", json_string(sinst_id(ir, e->client)));
+	json_object_set_new(o, "server", json_string(sinst_id(ir, e->server)));
+	json_object_set_new(o, "client_address", jaddr(ir, e->client_addr));
+	json_object_set_new(o, "server_address", jaddr(ir, e->server_addr));
+	json_object_set_new(o, "credential",
+	    e->use->cred ? json_string(e->use->cred->name) : json_null());
+	json_object_set_new(o, "same_zone", json_boolean(e->same_zone));
+	return o;
+}
+
+static json_t *
+jcredential(const struct ir *ir, const struct ir_credential *c)
+{
+	json_t *o = json_object(), *cons = json_array();
+	size_t i;
+
+	json_object_set_new(o, "name", json_string(c->name));
+	json_object_set_new(o, "user", json_string(c->user));
+	json_object_set_new(o, "password", json_pack("{s:s}", "secret",
+	    c->password->name));
+	json_object_set_new(o, "any_host", json_boolean(c->any_host));
+	if (c->kind == CRED_MYSQL) {
+		json_object_set_new(o, "kind", json_string("mysql"));
+		json_object_set_new(o, "databases",
+		    jstrs(c->databases, c->ndatabases));
+		json_object_set_new(o, "privileges",
+		    jstrs(c->privileges, c->nprivileges));
+	} else {
+		json_object_set_new(o, "kind", json_string("rabbitmq"));
+		json_object_set_new(o, "vhost", json_string(c->vhost));
+		json_object_set_new(o, "permissions", json_pack("{s:s,s:s,s:s}",
+		    "configure", c->perm_configure, "write", c->perm_write,
+		    "read", c->perm_read));
+		json_object_set_new(o, "tags",
+		    jstrs(c->rabbit_tags, c->nrabbit_tags));
+	}
+	for (i = 0; i < c->nconsumers; i++)
+		json_array_append_new(cons, jedge(ir, c->consumers[i]));
+	json_object_set_new(o, "consumers", cons);
+	return o;
+}
+
+static json_t *
+jservice(const struct ir *ir, const struct ir_service *s)
+{
+	json_t *o = json_object(), *a;
+	size_t i;
+
+	json_object_set_new(o, "name", json_string(s->name));
+	json_object_set_new(o, "role", s->role == ROLE_NONE ? json_null() :
+	    json_string(role_table[s->role].name));
+	json_object_set_new(o, "start", jstr(s->start));
+	json_object_set_new(o, "stop", jstr(s->stop));
+	json_object_set_new(o, "refresh", jstr(s->refresh));
+	json_object_set_new(o, "user", jstr(s->user));
+	json_object_set_new(o, "group", jstr(s->group));
+	json_object_set_new(o, "privileges", jstr(s->privileges));
+	json_object_set_new(o, "working_directory", jstr(s->workdir));
+	json_object_set_new(o, "environment", jkvs(s->env, s->nenv));
+	json_object_set_new(o, "duration",
+	    json_string(duration_names[s->duration]));
+	json_object_set_new(o, "timeout", jint(s->timeout));
+	a = json_array();
+	for (i = 0; i < s->nports; i++)
+		json_array_append_new(a, json_integer(s->ports[i]));
+	json_object_set_new(o, "ports", a);
+	a = json_array();
+	for (i = 0; i < s->nuses; i++)
+		json_array_append_new(a, json_pack("{s:s,s:o,s:b}",
+		    "service", s->uses[i].service->name,
+		    "credential", s->uses[i].cred ?
+		    json_string(s->uses[i].cred->name) : json_null(),
+		    "needed", s->uses[i].needed));
+	json_object_set_new(o, "uses", a);
+	a = json_array();
+	for (i = 0; i < s->nconfig; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s,s:o}",
+		    "section", s->config[i].section, "key", s->config[i].key,
+		    "value", jvalue(&s->config[i].val)));
+	json_object_set_new(o, "config", a);
+	json_object_set_new(o, "manifest",
+	    json_string(s->packaged ? "packaged" : "generate"));
+	json_object_set_new(o, "fmri", jstr(s->fmri));
+	json_object_set_new(o, "description", jstr(s->description));
+	a = json_array();
+	for (i = 0; i < s->ninstances; i++)
+		json_array_append_new(a,
+		    json_string(sinst_id(ir, s->instances[i])));
+	json_object_set_new(o, "instances", a);
+	return o;
+}
+
+static json_t *
+jnic(const struct ir *ir, const struct ir_nic *n)
+{
+	json_t *o = json_object();
+
+	json_object_set_new(o, "network", json_string(n->network->name));
+	json_object_set_new(o, "address", jaddr(ir, n->addr));
+	json_object_set_new(o, "fixed", json_boolean(n->fixed));
+	json_object_set_new(o, "primary", json_boolean(n->primary));
+	json_object_set_new(o, "model", jstr(n->model));
+	return o;
+}
+
+static json_t *
+jzone(const struct ir *ir, const struct ir_zone *z)
+{
+	json_t *o = json_object(), *a;
+	size_t i;
+
+	json_object_set_new(o, "name", json_string(z->name));
+	json_object_set_new(o, "image", json_string(z->image->name));
+	json_object_set_new(o, "brand", json_string(brand_name(z->image->brand)));
+	json_object_set_new(o, "kernel_version", jstr(z->kernel_version));
+	json_object_set_new(o, "memory_mib", jint(z->memory_mib));
+	json_object_set_new(o, "swap_mib", jint(z->swap_mib));
+	json_object_set_new(o, "locked_memory_mib", jint(z->locked_mib));
+	json_object_set_new(o, "tmpfs_mib", jint(z->tmpfs_mib));
+	json_object_set_new(o, "quota_gib", jint(z->quota_gib));
+	json_object_set_new(o, "cpu_cap", jint(z->cpu_cap));
+	json_object_set_new(o, "cpu_shares", jint(z->cpu_shares));
+	json_object_set_new(o, "max_lwps", jint(z->max_lwps));
+	json_object_set_new(o, "zfs_io_priority", jint(z->zfs_io_priority));
+	json_object_set_new(o, "vcpus", jint(z->vcpus));
+	json_object_set_new(o, "ram_mib", jint(z->ram_mib));
+	json_object_set_new(o, "autoboot", json_boolean(z->autoboot));
+	json_object_set_new(o, "delegate_dataset",
+	    json_boolean(z->delegate_dataset));
+	json_object_set_new(o, "firewall", json_boolean(z->firewall_enabled));
+	json_object_set_new(o, "dns_domain", jstr(z->dns_domain));
+	json_object_set_new(o, "user_script", jstr(z->user_script));
+	a = json_array();
+	for (i = 0; i < z->nnics; i++)
+		json_array_append_new(a, jnic(ir, &z->nics[i]));
+	json_object_set_new(o, "nics", a);
+	json_object_set_new(o, "resolvers",
+	    jaddrs(ir, z->resolvers, z->nresolvers));
+	a = json_array();
+	for (i = 0; i < z->nroutes; i++)
+		json_array_append_new(a, json_pack("{s:s,s:s}", "destination",
+		    z->routes[i].dest, "gateway", z->routes[i].gateway));
+	json_object_set_new(o, "routes", a);
+	json_object_set_new(o, "metadata", jkvs(z->metadata, z->nmetadata));
+	json_object_set_new(o, "internal_metadata",
+	    jkvs(z->internal_metadata, z->ninternal_metadata));
+	json_object_set_new(o, "tags", jkvs(z->tags, z->ntags));
+	a = json_array();
+	for (i = 0; i < z->nfilesystems; i++) {
+		const struct ir_fs *f = &z->filesystems[i];
+
+		json_array_append_new(a, json_pack("{s:s,s:s,s:s,s:o}",
+		    "source", f->source, "target", f->target, "type", f->type,
+		    "options", jstrs(f->options, f->noptions)));
+	}
+	json_object_set_new(o, "filesystems", a);
+	a = json_array();
+	for (i = 0; i < z->ndisks; i++) {
+		const struct ir_disk *d = &z->disks[i];
+
+		json_array_append_new(a, json_pack("{s:o,s:o,s:o,s:b}",
+		    "size_mib", jint(d->size_mib),
+		    "image", d->image ? json_string(d->image->name) :
+		    json_null(), "model", jstr(d->model), "boot", d->boot));
+	}
+	json_object_set_new(o, "disks", a);
+	a = json_array();
+	for (i = 0; i < z->nservices; i++)
+		json_array_append_new(a, json_string(z->services[i]->name));
+	json_object_set_new(o, "services", a);
+	a = json_array();
+	for (i = 0; i < z->ninstances; i++)
+		json_array_append_new(a,
+		    json_string(zinst_id(ir, z->instances[i])));
+	json_object_set_new(o, "instances", a);
+	return o;
+}
+
+static json_t *
+jhost(const struct ir *ir, const struct ir_host *h)
+{
+	json_t *o = json_object(), *a;
+	size_t i;
+
+	json_object_set_new(o, "name", json_string(h->name));
+	a = json_array();
+	for (i = 0; i < h->naddrs; i++)
+		json_array_append_new(a, json_pack("{s:s,s:o}", "network",
+		    h->addrs[i].network->name, "address",
+		    jaddr(ir, h->addrs[i].addr)));
+	json_object_set_new(o, "addresses", a);
+	json_object_set_new(o, "memory_mib", jint(h->memory_mib));
+	json_object_set_new(o, "disk_gib", jint(h->disk_gib));
+	a = json_array();
+	for (i = 0; i < h->nzones; i++)
+		json_array_append_new(a, json_string(zinst_id(ir, h->zones[i])));
+	json_object_set_new(o, "zones", a);
+	a = json_array();
+	for (i = 0; i < h->nglobal; i++)
+		json_array_append_new(a, json_string(sinst_id(ir, h->global[i])));
+	json_object_set_new(o, "global_services", a);
+	return o;
+}
+
+static json_t *
+jzinst(const struct ir *ir, const struct ir_zinst *zi)
+{
+	json_t *o = json_object(), *a;
+	size_t i;
+
+	json_object_set_new(o, "id", json_string(zinst_id(ir, zi)));
+	json_object_set_new(o, "zone", json_string(zi->zone->name));
+	json_object_set_new(o, "host", json_string(zi->host->name));
+	json_object_set_new(o, "hostname", json_string(zi->hostname));
+	a = json_array();
+	for (i = 0; i < zi->nnics; i++)
+		json_array_append_new(a, jnic(ir, &zi->nics[i]));
+	json_object_set_new(o, "nics", a);
+	a = json_array();
+	for (i = 0; i < zi->nservices; i++)
+		json_array_append_new(a,
+		    json_string(sinst_id(ir, zi->services[i])));
+	json_object_set_new(o, "services", a);
+	return o;
+}
+
+static json_t *
+jsinst(const struct ir *ir, const struct ir_sinst *si)
+{
+	json_t *o = json_object(), *a;
+	size_t i;
+
+	json_object_set_new(o, "id", json_string(sinst_id(ir, si)));
+	json_object_set_new(o, "service", json_string(si->service->name));
+	json_object_set_new(o, "host", json_string(si->host->name));
+	json_object_set_new(o, "zone", json_string(si->zone_name));
+	json_object_set_new(o, "global", json_boolean(si->zone == NULL));
+	json_object_set_new(o, "nodename", json_string(si->nodename));
+	json_object_set_new(o, "address", jaddr(ir, si->addr));
+	json_object_set_new(o, "prefix", json_string(si->prefix));
+	json_object_set_new(o, "config_dir", jstr(si->config_dir));
+	json_object_set_new(o, "start", jstr(si->start));
+	a = json_array();
+	for (i = 0; i < si->nout; i++)
+		json_array_append_new(a, jedge(ir, si->out[i]));
+	json_object_set_new(o, "uses", a);
+	return o;
+}
+
+#define ARRAY(o, key, fn, v, n) do {					\
+	json_t *a__ = json_array();					\
+	size_t i__;							\
+	for (i__ = 0; i__ < (n); i__++)					\
+		json_array_append_new(a__, fn);				\
+	json_object_set_new((o), (key), a__);				\
+	(void)(v);							\
+} while (0)
+
+int
+ir_print_json(const struct ir *ir, FILE *fp)
+{
+	json_t *o = json_object();
+	char *s;
+	int rc = 0;
+
+	json_object_set_new(o, "ztopo_ir", json_integer(1));
+	json_object_set_new(o, "target", json_string(ir->target));
+	json_object_set_new(o, "release",
+	    json_string(release_name(ir->release)));
+	ARRAY(o, "targets", json_string(ir->targets[i__]), 0, ir->ntargets);
+	ARRAY(o, "networks", jnetwork(ir, ir->networks[i__]), 0, ir->nnetworks);
+	ARRAY(o, "images", jimage(ir->images[i__]), 0, ir->nimages);
+	ARRAY(o, "secrets", json_string(ir->secrets[i__]->name), 0,
+	    ir->nsecrets);
+	ARRAY(o, "credentials", jcredential(ir, ir->credentials[i__]), 0,
+	    ir->ncredentials);
+	ARRAY(o, "services", jservice(ir, ir->services[i__]), 0, ir->nservices);
+	ARRAY(o, "zones", jzone(ir, ir->zones[i__]), 0, ir->nzones);
+	ARRAY(o, "hosts", jhost(ir, ir->hosts[i__]), 0, ir->nhosts);
+	ARRAY(o, "zone_instances", jzinst(ir, ir->zinsts[i__]), 0,
+	    ir->nzinsts);
+	ARRAY(o, "service_instances", jsinst(ir, ir->sinsts[i__]), 0,
+	    ir->nsinsts);
+	s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(o);
+	if (s == NULL)
+		return -1;
+	if (fputs(s, fp) == EOF || fputc('\n', fp) == EOF)
+		rc = -1;
+	free(s);
+	return rc;
+}

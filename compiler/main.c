@@ -1,0 +1,340 @@
+/*
+ * main.c -- the ztopo command line.
+ *
+ *	ztopo check FILE [-t TARGET]
+ *	ztopo ir FILE [-t TARGET]
+ *	ztopo compile FILE [-t TARGET] (-o DIR [--check] | --zone Z [--host H])
+ *
+ * Exit status: 0 success, 1 errors in the input, 2 usage or system error,
+ * 3 compile --check found that the tree would change.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "../backends/backend.h"
+#include "output.h"
+
+static const char usage_text[] =
+"usage: ztopo check FILE [-t TARGET] [-W]\n"
+"       ztopo ir FILE [-t TARGET]\n"
+"       ztopo compile FILE [-t TARGET] -o DIR [--check]\n"
+"       ztopo compile FILE [-t TARGET] --zone ZONE [--host HOST]\n"
+"       ztopo --help | --version\n";
+
+static const char help_text[] =
+"ztopo compiles one description of a SmartOS + OpenStack deployment (.zt\n"
+"files) into what each machine of a target consumes.\n"
+"\n"
+"Commands:\n"
+"  check FILE        check the description and every target (or -t TARGET)\n"
+"  ir FILE           print the resolved model of a target as JSON\n"
+"  compile FILE      generate the output tree of a target (-o DIR), or one\n"
+"                    zone's vmadm payload on stdout (--zone)\n"
+"\n"
+"Options:\n"
+"  -t, --target NAME   the target to use; may be left out when the\n"
+"                      description declares exactly one\n"
+"  -o, --output DIR    compile: write the tree to DIR, replacing it\n"
+"                      atomically; unchanged files keep their mtime\n"
+"      --check         compile: write nothing; exit 3 if DIR would change\n"
+"      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
+"      --host HOST     compile: with --zone, the host of a replicated zone\n"
+"      --smf-dtd PATH  validate generated SMF manifests against PATH\n"
+"  -W, --werror        treat warnings as errors\n"
+"      --max-errors N  print at most N errors (default 20)\n"
+"  -h, --help          show this help\n"
+"  -V, --version       show the version\n"
+"\n"
+"Exit status: 0 success, 1 errors in the input, 2 usage or system error,\n"
+"3 compile --check: the output tree would change.\n"
+"See ztopo(1) and ztopo(5).\n";
+
+struct opts {
+	const char	*cmd;
+	const char	*file;
+	const char	*target;
+	const char	*outdir;
+	const char	*zone, *host;
+	int		 check;
+	int		 werror;
+	int		 max_errors;
+	struct emit_opts emit;
+};
+
+static int
+usage(const char *fmt, const char *arg)
+{
+	if (fmt != NULL) {
+		fputs("ztopo: ", stderr);
+		fprintf(stderr, fmt, arg);
+		fputc('\n', stderr);
+	}
+	fputs(usage_text, stderr);
+	return EXIT_USAGE;
+}
+
+/* Load and lower; NULL after errors (printed). *status says which. */
+static struct ir *
+build(struct arena *a, struct diag *d, const struct opts *o,
+    const char *target, int *status)
+{
+	struct ast_dir *top;
+	struct ir *ir;
+	size_t i;
+
+	if (ast_load(a, d, o->file, &top) == -1) {
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if (d->errors) {
+		*status = EXIT_INPUT;
+		return NULL;
+	}
+	ir = ir_build(a, d, top, target);
+	if (ir != NULL) {
+		for (i = 0; backends[i] != NULL; i++)
+			if (backends[i]->check != NULL)
+				backends[i]->check(ir, d);
+	}
+	if (ir == NULL || d->errors) {
+		*status = EXIT_INPUT;
+		return NULL;
+	}
+	*status = EXIT_OK;
+	return ir;
+}
+
+static int
+cmd_check(struct arena *a, struct diag *d, const struct opts *o)
+{
+	int status;
+
+	build(a, d, o, o->target ? o->target : "*", &status);
+	return status;
+}
+
+static int
+cmd_ir(struct arena *a, struct diag *d, const struct opts *o)
+{
+	struct ir *ir;
+	int status;
+
+	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+		return status;
+	if (ir_print_json(ir, stdout) == -1 || fflush(stdout) == EOF) {
+		fprintf(stderr, "ztopo: writing the IR: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int
+emit_all(const struct ir *ir, struct outset *os, struct diag *d,
+    const struct emit_opts *eo)
+{
+	size_t i;
+
+	for (i = 0; backends[i] != NULL; i++)
+		if (backends[i]->emit != NULL)
+			backends[i]->emit(ir, os, d, eo);
+	return d->errors ? -1 : 0;
+}
+
+static int
+print_zone(struct arena *a, const struct ir *ir, const struct outset *os,
+    const struct opts *o)
+{
+	const struct ir_zinst *zi = NULL;
+	const struct outfile *f;
+	size_t i, n = 0;
+	char *hosts = arena_strdup(a, "");
+
+	for (i = 0; i < ir->nzinsts; i++) {
+		const struct ir_zinst *z = ir->zinsts[i];
+
+		if (strcmp(z->zone->name, o->zone) != 0)
+			continue;
+		hosts = arena_printf(a, "%s%s%s", hosts, n ? ", " : "",
+		    z->host->name);
+		n++;
+		if (o->host == NULL || strcmp(z->host->name, o->host) == 0)
+			zi = z;
+	}
+	if (n == 0) {
+		fprintf(stderr, "ztopo: zone \"%s\" is not placed by target "
+		    "\"%s\"\n", o->zone, ir->target);
+		return EXIT_USAGE;
+	}
+	if (o->host != NULL && zi == NULL) {
+		fprintf(stderr, "ztopo: zone \"%s\" is not placed on host "
+		    "\"%s\" (it is on: %s)\n", o->zone, o->host, hosts);
+		return EXIT_USAGE;
+	}
+	if (o->host == NULL && n > 1) {
+		fprintf(stderr, "ztopo: zone \"%s\" has %zu instances; choose "
+		    "one with --host (%s)\n", o->zone, n, hosts);
+		return EXIT_USAGE;
+	}
+	f = out_find(os, arena_printf(a, "%s/vmadm/%s.json", zi->host->name,
+	    zi->zone->name));
+	if (f == NULL) {
+		fprintf(stderr, "ztopo: no vmadm payload was generated for "
+		    "zone \"%s\"\n", o->zone);
+		return EXIT_USAGE;
+	}
+	if (fwrite(f->data, 1, f->len, stdout) != f->len ||
+	    fflush(stdout) == EOF) {
+		fprintf(stderr, "ztopo: writing stdout: %s\n", strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int
+cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
+{
+	struct outset os;
+	struct ir *ir;
+	int status, rc;
+
+	if (o->outdir == NULL && o->zone == NULL)
+		return usage("compile needs -o DIR or --zone ZONE", NULL);
+	if (o->outdir != NULL && o->zone != NULL)
+		return usage("-o and --zone cannot be used together", NULL);
+	if (o->check && o->outdir == NULL)
+		return usage("--check needs -o DIR", NULL);
+	if (o->host != NULL && o->zone == NULL)
+		return usage("--host needs --zone", NULL);
+	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+		return status;
+	out_init(&os, a);
+	if (emit_all(ir, &os, d, &o->emit) == -1)
+		return EXIT_INPUT;
+	if (o->zone != NULL)
+		return print_zone(a, ir, &os, o);
+	out_manifest(&os);
+	rc = out_write_tree(&os, o->outdir, o->check, stdout);
+	if (rc == -1)
+		return EXIT_USAGE;
+	return rc == 1 ? EXIT_CHANGED : EXIT_OK;
+}
+
+static const struct command {
+	const char	*name;
+	int		(*fn)(struct arena *, struct diag *, const struct opts *);
+} commands[] = {
+	{ "check", cmd_check },
+	{ "ir", cmd_ir },
+	{ "compile", cmd_compile },
+};
+
+enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS };
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "target", required_argument, NULL, 't' },
+		{ "output", required_argument, NULL, 'o' },
+		{ "check", no_argument, NULL, OPT_CHECK },
+		{ "zone", required_argument, NULL, OPT_ZONE },
+		{ "host", required_argument, NULL, OPT_HOST },
+		{ "smf-dtd", required_argument, NULL, OPT_SMF_DTD },
+		{ "werror", no_argument, NULL, 'W' },
+		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const struct command *cmd = NULL;
+	struct opts o;
+	struct arena *a;
+	struct diag d;
+	char *end;
+	size_t i;
+	int c, rc;
+
+	memset(&o, 0, sizeof(o));
+	o.max_errors = 20;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":t:o:WhV", longopts, NULL)) != -1) {
+		switch (c) {
+		case 't':
+			o.target = optarg;
+			break;
+		case 'o':
+			o.outdir = optarg;
+			break;
+		case OPT_CHECK:
+			o.check = 1;
+			break;
+		case OPT_ZONE:
+			o.zone = optarg;
+			break;
+		case OPT_HOST:
+			o.host = optarg;
+			break;
+		case OPT_SMF_DTD:
+			o.emit.smf_dtd = optarg;
+			break;
+		case 'W':
+			o.werror = 1;
+			break;
+		case OPT_MAX_ERRORS:
+			errno = 0;
+			o.max_errors = (int)strtol(optarg, &end, 10);
+			if (errno || *end || end == optarg || o.max_errors < 1)
+				return usage("--max-errors: not a positive "
+				    "number: %s", optarg);
+			break;
+		case 'h':
+			fputs(usage_text, stdout);
+			fputc('\n', stdout);
+			fputs(help_text, stdout);
+			return EXIT_OK;
+		case 'V':
+			printf("ztopo %s\n", ZTOPO_VERSION);
+			return EXIT_OK;
+		case ':':
+			return usage("option %s needs an argument",
+			    argv[optind - 1]);
+		default:
+			return usage("unknown option %s", argv[optind - 1]);
+		}
+	}
+	if (optind >= argc)
+		return usage(NULL, NULL);
+	o.cmd = argv[optind++];
+	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		if (strcmp(commands[i].name, o.cmd) == 0)
+			cmd = &commands[i];
+	if (cmd == NULL) {
+		const char *names[] = { "check", "ir", "compile" };
+		const char *s = suggest(o.cmd, names, 3);
+
+		if (s != NULL) {
+			fprintf(stderr, "ztopo: unknown command \"%s\"; did you "
+			    "mean \"%s\"?\n", o.cmd, s);
+			fputs(usage_text, stderr);
+			return EXIT_USAGE;
+		}
+		return usage("unknown command \"%s\"", o.cmd);
+	}
+	if (optind >= argc)
+		return usage("%s: no input file", o.cmd);
+	o.file = argv[optind++];
+	if (optind < argc)
+		return usage("unexpected argument \"%s\"", argv[optind]);
+
+	a = arena_new();
+	diag_init(&d, stderr);
+	d.werror = o.werror;
+	d.max_errors = o.max_errors;
+	rc = cmd->fn(a, &d, &o);
+	diag_finish(&d);
+	arena_free(a);
+	return rc;
+}

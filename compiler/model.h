@@ -1,0 +1,44 @@
+/*
+ * model.h -- what resolve.c hands to ir.c: every declaration, checked
+ * and bound, independent of any target.
+ */
+#ifndef ZTOPO_MODEL_H
+#define ZTOPO_MODEL_H
+
+#include "ir.h"
+
+enum kind {
+	K_NETWORK, K_IMAGE, K_SECRET, K_CREDENTIAL, K_SERVICE, K_ZONE,
+	K_HOST, K_TARGET, K__COUNT
+};
+
+struct decl {
+	enum kind	 kind;
+	const char	*name;
+	struct loc	 loc;		/* of the name */
+	struct ast_dir	*ast;
+	void		*obj;		/* struct ir_network *, ... */
+	int		 used;
+};
+
+struct model {
+	struct arena	*arena;
+	struct diag	*diag;
+	struct hash	*names[K__COUNT];	/* name -> struct decl * */
+	struct vec	 decls[K__COUNT];	/* struct decl *, in order */
+	enum ir_release	 release;
+	struct loc	 release_loc;
+	int		 release_set;
+};
+
+const char	*kind_name(enum kind);
+int		 resolve(struct model *, struct arena *, struct diag *,
+		    struct ast_dir *);
+/* Look V up as a name of kind K; reports unknown names and wrong kinds. */
+struct decl	*model_lookup(struct model *, enum kind, struct ast_value *);
+const char	*value_name(struct model *, struct ast_value *, const char *);
+/* Values of V: the items of a list, or V alone. */
+struct ast_value **value_items(struct ast_value *, size_t *);
+void		 mark_used(struct decl *);
+
+#endif

@@ -1,0 +1,309 @@
+/*
+ * util.c -- small shared helpers: a string-keyed hash table, edit
+ * distance for "did you mean" suggestions, IPv4 parsing and printing,
+ * name syntax, a growable byte buffer.
+ */
+#include <ctype.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ztopo.h"
+#include "../backends/backend.h"
+
+/* ---- hash table: open addressing, FNV-1a, grows at 1/2 load */
+
+struct hslot {
+	const char	*key;
+	void		*val;
+};
+
+struct hash {
+	struct arena	*arena;
+	struct hslot	*slots;
+	size_t		 cap, count;
+};
+
+static uint64_t
+fnv1a(const char *s)
+{
+	uint64_t h = 14695981039346656037ULL;
+
+	for (; *s; s++) {
+		h ^= (unsigned char)*s;
+		h *= 1099511628211ULL;
+	}
+	return h;
+}
+
+struct hash *
+hash_new(struct arena *a)
+{
+	struct hash *h = arena_alloc(a, sizeof(*h));
+
+	h->arena = a;
+	h->cap = 16;
+	h->slots = arena_alloc(a, h->cap * sizeof(*h->slots));
+	return h;
+}
+
+static struct hslot *
+hash_slot(const struct hash *h, const char *key)
+{
+	size_t i = (size_t)fnv1a(key) & (h->cap - 1);
+
+	while (h->slots[i].key != NULL && strcmp(h->slots[i].key, key) != 0)
+		i = (i + 1) & (h->cap - 1);
+	return &h->slots[i];
+}
+
+void *
+hash_get(const struct hash *h, const char *key)
+{
+	return hash_slot(h, key)->val;
+}
+
+int
+hash_put(struct hash *h, const char *key, void *val)
+{
+	struct hslot *s;
+
+	if ((h->count + 1) * 2 > h->cap) {
+		struct hslot *old = h->slots;
+		size_t i, ocap = h->cap;
+
+		h->cap *= 2;
+		h->slots = arena_alloc(h->arena, h->cap * sizeof(*h->slots));
+		for (i = 0; i < ocap; i++)
+			if (old[i].key != NULL)
+				*hash_slot(h, old[i].key) = old[i];
+	}
+	s = hash_slot(h, key);
+	if (s->key != NULL)
+		return 0;
+	s->key = key;
+	s->val = val;
+	h->count++;
+	return 1;
+}
+
+size_t
+hash_count(const struct hash *h)
+{
+	return h->count;
+}
+
+/* ---- suggestions */
+
+int
+edit_distance(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b), i, j;
+	int *row, d;
+
+	if (la > 64 || lb > 64)
+		return 99;
+	row = xmalloc((lb + 1) * sizeof(*row));
+	for (j = 0; j <= lb; j++)
+		row[j] = (int)j;
+	for (i = 1; i <= la; i++) {
+		int prev = row[0];
+
+		row[0] = (int)i;
+		for (j = 1; j <= lb; j++) {
+			int cur = row[j];
+			int sub = prev + (tolower((unsigned char)a[i - 1]) !=
+			    tolower((unsigned char)b[j - 1]));
+
+			d = row[j - 1] + 1;
+			if (row[j] + 1 < d)
+				d = row[j] + 1;
+			if (sub < d)
+				d = sub;
+			row[j] = d;
+			prev = cur;
+		}
+	}
+	d = row[lb];
+	free(row);
+	return d;
+}
+
+/*
+ * The closest candidate within a third of the name's length (at least 1,
+ * at most 3 edits); ties go to the earliest candidate, so the answer does
+ * not depend on anything but the order of NAMES.
+ */
+const char *
+suggest(const char *s, const char *const *names, size_t n)
+{
+	const char *best = NULL;
+	int bestd = 99, limit;
+	size_t i;
+
+	limit = (int)strlen(s) / 3;
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
+	for (i = 0; i < n && names[i] != NULL; i++) {
+		int d = edit_distance(s, names[i]);
+
+		if (d < bestd && d <= limit) {
+			bestd = d;
+			best = names[i];
+		}
+	}
+	return best;
+}
+
+/* ---- IPv4 */
+
+int
+ipv4_parse(const char *s, uint32_t *out)
+{
+	uint32_t a = 0;
+	int i;
+
+	for (i = 0; i < 4; i++) {
+		unsigned v = 0;
+		int digits = 0;
+
+		while (isdigit((unsigned char)*s)) {
+			v = v * 10 + (unsigned)(*s++ - '0');
+			if (++digits > 3 || v > 255)
+				return -1;
+		}
+		if (digits == 0)
+			return -1;
+		a = (a << 8) | v;
+		if (i < 3 && *s++ != '.')
+			return -1;
+	}
+	if (*s != '\0')
+		return -1;
+	*out = a;
+	return 0;
+}
+
+int
+cidr_parse(const char *s, uint32_t *addr, int *prefix)
+{
+	const char *slash = strchr(s, '/');
+	char buf[32];
+	int p = 0, digits = 0;
+
+	if (slash == NULL || (size_t)(slash - s) >= sizeof(buf))
+		return -1;
+	memcpy(buf, s, (size_t)(slash - s));
+	buf[slash - s] = '\0';
+	if (ipv4_parse(buf, addr) != 0)
+		return -1;
+	for (s = slash + 1; isdigit((unsigned char)*s); s++) {
+		p = p * 10 + (*s - '0');
+		if (++digits > 2)
+			return -1;
+	}
+	if (digits == 0 || *s != '\0' || p > 32)
+		return -1;
+	*prefix = p;
+	return 0;
+}
+
+uint32_t
+prefix_mask(int prefix)
+{
+	return prefix <= 0 ? 0 : 0xffffffffU << (32 - prefix);
+}
+
+const char *
+ipv4_str(struct arena *a, uint32_t x)
+{
+	return arena_printf(a, "%u.%u.%u.%u", x >> 24, (x >> 16) & 255,
+	    (x >> 8) & 255, x & 255);
+}
+
+/*
+ * Names of declared things: a letter, then letters, digits, '-', '_'.
+ * They become zone aliases, file names, SMF names and SQL identifiers,
+ * so nothing else is allowed.
+ */
+int
+valid_name(const char *s)
+{
+	if (!isalpha((unsigned char)*s))
+		return 0;
+	for (; *s; s++)
+		if (!isalnum((unsigned char)*s) && *s != '-' && *s != '_')
+			return 0;
+	return 1;
+}
+
+/* ---- strbuf */
+
+void
+sb_init(struct strbuf *sb)
+{
+	sb->buf = NULL;
+	sb->len = sb->cap = 0;
+}
+
+void
+sb_free(struct strbuf *sb)
+{
+	free(sb->buf);
+	sb_init(sb);
+}
+
+static void
+sb_grow(struct strbuf *sb, size_t n)
+{
+	if (sb->len + n + 1 > sb->cap) {
+		size_t cap = sb->cap ? sb->cap : 256;
+
+		while (sb->len + n + 1 > cap)
+			cap *= 2;
+		sb->buf = xrealloc(sb->buf, cap);
+		sb->cap = cap;
+	}
+}
+
+void
+sb_putn(struct strbuf *sb, const char *s, size_t n)
+{
+	sb_grow(sb, n);
+	memcpy(sb->buf + sb->len, s, n);
+	sb->len += n;
+	sb->buf[sb->len] = '\0';
+}
+
+void
+sb_puts(struct strbuf *sb, const char *s)
+{
+	sb_putn(sb, s, strlen(s));
+}
+
+void
+sb_putc(struct strbuf *sb, int c)
+{
+	char ch = (char)c;
+
+	sb_putn(sb, &ch, 1);
+}
+
+void
+sb_printf(struct strbuf *sb, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	va_start(ap, fmt);
+	n = vsnprintf(NULL, 0, fmt, ap);
+	va_end(ap);
+	sb_grow(sb, (size_t)n);
+	va_start(ap, fmt);
+	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+	va_end(ap);
+	sb->len += (size_t)n;
+}

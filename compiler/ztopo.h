@@ -1,0 +1,174 @@
+/*
+ * ztopo.h -- types and prototypes shared by the front end: the arena,
+ * source files and locations, diagnostics, the generic syntax tree and
+ * small utilities (hash table, edit distance, IPv4 helpers).
+ *
+ * The syntax tree is deliberately generic (nginx-like): every statement
+ * is a directive -- a word, zero or more values, and an optional block of
+ * nested directives.  What a directive means is decided by the semantic
+ * pass (resolve.c) against per-block property tables, which gives better
+ * messages ("unknown property "memroy" in zone; did you mean "memory"?")
+ * than a grammar with a rule per keyword could.
+ */
+#ifndef ZTOPO_H
+#define ZTOPO_H
+
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define ZTOPO_VERSION "0.1.0"
+
+/* Exit statuses (ztopo(1)). */
+enum exit_status {
+	EXIT_OK = 0,		/* success */
+	EXIT_INPUT = 1,		/* errors in the input */
+	EXIT_USAGE = 2,		/* usage or system error */
+	EXIT_CHANGED = 3	/* compile --check: the tree would change */
+};
+
+/* ---- arena.c: one bump allocator per run; everything is freed at once */
+
+struct arena;
+
+struct arena	*arena_new(void);
+void		 arena_free(struct arena *);
+void		*arena_alloc(struct arena *, size_t);	/* zeroed */
+char		*arena_strdup(struct arena *, const char *);
+char		*arena_strndup(struct arena *, const char *, size_t);
+char		*arena_printf(struct arena *, const char *, ...)
+		    __attribute__((format(printf, 2, 3)));
+void		*xmalloc(size_t);
+void		*xrealloc(void *, size_t);
+char		*xstrdup(const char *);
+
+/* A growable array of pointers, arena-backed. */
+struct vec {
+	void	**v;
+	size_t	  n, cap;
+};
+void		 vec_push(struct arena *, struct vec *, void *);
+
+/* ---- source files and locations */
+
+struct src {
+	const char	*path;		/* as the user (or include) named it */
+	const char	*real;		/* realpath(3), to detect cycles */
+	char		*text;		/* whole file, NUL-terminated */
+	size_t		 len;
+	size_t		*lines;		/* offset of each line start */
+	size_t		 nlines;
+	struct loc	*included_at;	/* NULL for the root file */
+};
+
+struct loc {
+	const struct src	*src;	/* NULL: no location */
+	int			 line;	/* 1-based */
+	int			 col;	/* 1-based, in bytes */
+	int			 len;	/* bytes underlined, >= 1 */
+};
+
+/* ---- diag.c: collected, printed in one place */
+
+enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
+
+struct diag {
+	int	 errors;
+	int	 warnings;
+	int	 printed_errors;
+	int	 max_errors;		/* print at most this many errors */
+	int	 suppressed_note;	/* last error was not printed */
+	int	 werror;		/* warnings count as errors */
+	int	 quiet_warnings;
+	FILE	*out;
+};
+
+void	diag_init(struct diag *, FILE *);
+void	diag_error(struct diag *, struct loc, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	diag_warning(struct diag *, struct loc, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	diag_note(struct diag *, struct loc, const char *, ...)
+	    __attribute__((format(printf, 3, 4)));
+void	diag_vreport(struct diag *, enum diag_level, struct loc,
+	    const char *, va_list);
+void	diag_finish(struct diag *);
+int	diag_failed(const struct diag *);
+
+/* ---- ast.c: the generic syntax tree */
+
+enum ast_vkind {
+	AV_WORD,	/* s: a bare word (identifier, keyword, name) */
+	AV_STRING,	/* s: a quoted string, escapes decoded */
+	AV_INT,		/* i: an integer */
+	AV_SIZE,	/* i: a size in bytes, written with a unit (4G) */
+	AV_ADDR,	/* s: a dotted quad, optionally /prefix */
+	AV_LIST		/* items/nitems: a bracketed list */
+};
+
+struct ast_value {
+	enum ast_vkind		 kind;
+	struct loc		 loc;
+	const char		*s;
+	long long		 i;
+	struct ast_value	**items;
+	size_t			 nitems;
+	struct ast_value	*next;		/* next argument */
+};
+
+struct ast_dir {
+	const char		*name;
+	struct loc		 loc;		/* of the directive word */
+	struct ast_value	*args;		/* linked by ->next */
+	size_t			 nargs;
+	int			 has_block;
+	struct ast_dir		*children;	/* linked by ->next */
+	struct ast_dir		*next;
+};
+
+/* The state shared by the lexer and the parser of one file. */
+struct zt_parse {
+	struct arena	*arena;
+	struct diag	*diag;
+	struct src	*src;
+	struct ast_dir	*top;		/* result, in source order */
+	struct ast_dir	**tail;
+};
+
+struct ast_value	*ast_value_new(struct zt_parse *, enum ast_vkind,
+			    struct loc);
+struct ast_value	*ast_list_add(struct zt_parse *, struct ast_value *,
+			    struct ast_value *);
+struct ast_dir		*ast_dir_new(struct zt_parse *, const char *,
+			    struct loc, struct ast_value *);
+struct ast_value	*ast_args_append(struct ast_value *, struct ast_value *);
+struct ast_dir		*ast_dirs_append(struct ast_dir *, struct ast_dir *);
+const char		*ast_vkind_name(enum ast_vkind);
+struct loc		 loc_span(struct loc, struct loc);
+
+/* Load FILE and everything it includes; -1 if FILE cannot be read. */
+int		 ast_load(struct arena *, struct diag *, const char *path,
+		    struct ast_dir **);
+struct src	*src_read(struct arena *, const char *path, struct loc *from);
+int		 zt_parse_src(struct zt_parse *);	/* parser.y */
+
+/* ---- util.c */
+
+struct hash;
+struct hash	*hash_new(struct arena *);
+void		*hash_get(const struct hash *, const char *);
+int		 hash_put(struct hash *, const char *, void *); /* 0 if existed */
+size_t		 hash_count(const struct hash *);
+
+int		 edit_distance(const char *, const char *);
+/* Closest of NAMES (NULL-terminated or n entries) to S, or NULL. */
+const char	*suggest(const char *, const char *const *, size_t);
+
+int		 ipv4_parse(const char *, uint32_t *);
+int		 cidr_parse(const char *, uint32_t *, int *);
+const char	*ipv4_str(struct arena *, uint32_t);
+uint32_t	 prefix_mask(int);
+int		 valid_name(const char *);
+
+#endif
