@@ -105,8 +105,11 @@ diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
 		fprintf(d->out, "%s:%d:%d: ", l.src->path, l.line, l.col);
 	} else
 		fputs("ztopo: ", d->out);
-	fprintf(d->out, "%s: ", names[lvl]);
+	fprintf(d->out, "%s: ", lvl == DIAG_WARNING && d->werror ? "error" :
+	    names[lvl]);
 	vfprintf(d->out, fmt, ap);
+	if (lvl == DIAG_WARNING && d->werror)
+		fputs(" [-W]", d->out);
 	fputc('\n', d->out);
 	if (l.src != NULL)
 		print_source(d->out, l);

@@ -179,7 +179,7 @@ new_sinst(struct lower *lw, struct ir_service *s, struct ir_host *h,
 {
 	struct arena *a = lw->m->arena;
 	struct ir_sinst *si = arena_alloc(a, sizeof(*si));
-	const char *key = arena_printf(a, "%s@%s", s->name, h->name);
+	const char *key = arena_printf(a, "s:%s@%s", s->name, h->name);
 	struct ir_sinst *prev = hash_get(lw->placed, key);
 
 	if (prev != NULL && (prev->zone == NULL) != (zi == NULL)) {
@@ -238,7 +238,7 @@ place(struct lower *lw, struct placement *p)
 				continue;
 			} else {
 				struct ir_zone *z = p->objs[i];
-				const char *key = arena_printf(a, "%s@%s",
+				const char *key = arena_printf(a, "z:%s@%s",
 				    z->name, h->name);
 				struct ir_zinst *zi, *prev;
 
@@ -665,6 +665,25 @@ reset(struct model *m)
 	}
 }
 
+/* The IR of a description without targets: declarations only. */
+static struct ir *
+ir_empty(struct arena *a, struct model *m)
+{
+	struct ir *ir = arena_alloc(a, sizeof(*ir));
+
+	ir->arena = a;
+	ir->target = "";
+	ir->release = m->release;
+	ir->targets = arena_alloc(a, sizeof(char *));
+	COPY(ir, networks, nnetworks, K_NETWORK);
+	COPY(ir, images, nimages, K_IMAGE);
+	COPY(ir, secrets, nsecrets, K_SECRET);
+	COPY(ir, credentials, ncredentials, K_CREDENTIAL);
+	COPY(ir, services, nservices, K_SERVICE);
+	COPY(ir, zones, nzones, K_ZONE);
+	return ir;
+}
+
 /*
  * Resolve the description and lower TARGET (NULL: the only target; "*":
  * every target in turn, for `check`).  Returns the IR of the (last)
@@ -688,6 +707,8 @@ ir_build(struct arena *a, struct diag *diag, struct ast_dir *top,
 		read_target(&m, &ts[i]);
 	}
 	resolve_warn_unused(&m);
+	if (nt == 0 && target != NULL && strcmp(target, "*") == 0)
+		return diag->errors ? NULL : ir_empty(a, &m);	/* a library */
 	if (nt == 0) {
 		diag_error(diag, (struct loc){ NULL, 0, 0, 0 },
 		    "the description declares no target");

@@ -231,6 +231,12 @@ get_choice(struct model *m, struct ast_value *v, const char *what,
 
 /* ---- names and references */
 
+static const char *
+article(const char *word)
+{
+	return strchr("aeiou", word[0]) != NULL ? "an" : "a";
+}
+
 struct decl *
 model_lookup(struct model *m, enum kind k, struct ast_value *v)
 {
@@ -248,8 +254,9 @@ model_lookup(struct model *m, enum kind k, struct ast_value *v)
 		if (other == (int)k ||
 		    (d = hash_get(m->names[other], name)) == NULL)
 			continue;
-		diag_error(m->diag, v->loc, "\"%s\" is a %s, not a %s", name,
-		    kind_names[other], kind_names[k]);
+		diag_error(m->diag, v->loc, "\"%s\" is %s %s, not %s %s", name,
+		    article(kind_names[other]), kind_names[other],
+		    article(kind_names[k]), kind_names[k]);
 		diag_note(m->diag, d->loc, "%s \"%s\" is defined here",
 		    kind_names[other], name);
 		return NULL;
@@ -423,6 +430,17 @@ ir_zone_loc(const struct ir_zone *z, const char *name)
 		if (strcmp(z->prop_names[i], name) == 0)
 			return z->prop_locs[i];
 	return z->loc;
+}
+
+static int
+zone_sets(const struct ir_zone *z, const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < z->nprops; i++)
+		if (strcmp(z->prop_names[i], name) == 0)
+			return 1;
+	return 0;
 }
 
 /* Append to an arena array of structs; grows by doubling. */
@@ -824,7 +842,8 @@ read_secret(struct model *m, struct decl *dc)
 		    strcmp(d->name, "password") == 0)
 			diag_error(m->diag, d->loc, "a secret's value never "
 			    "appears in a .zt file; supply it with --secrets "
-			    "FILE or ZTOPO_SECRET_%s", dc->name);
+			    "FILE or %s", secret_env_name(m->arena,
+			    dc->name));
 		else if (strcmp(d->name, "description") != 0)
 			diag_error(m->diag, d->loc, "unknown property \"%s\" "
 			    "in secret \"%s\"", d->name, dc->name);
@@ -1253,7 +1272,8 @@ read_service(struct model *m, struct decl *dc)
 		s->packaged = role_table[s->role].packaged;
 	if (!s->duration_set)
 		s->duration = role_table[s->role].duration;
-	if (s->role == ROLE_NONE && s->start == NULL && !s->packaged)
+	if (s->role == ROLE_NONE && s->start == NULL && !s->packaged &&
+	    !b.seen[SV_ROLE] && !b.seen[SV_START])
 		diag_error(m->diag, dc->loc, "service \"%s\" has no role and "
 		    "no start command", s->name);
 	if (s->nports == 0)
@@ -1661,7 +1681,7 @@ read_zone(struct model *m, struct decl *dc)
 		z->max_lwps = 2000;
 	if (z->zfs_io_priority == IR_UNSET)
 		z->zfs_io_priority = 100;
-	if (z->nnics == 0)
+	if (z->nnics == 0 && !zone_sets(z, "nic"))
 		diag_error(m->diag, dc->loc, "zone \"%s\" has no nic", z->name);
 	else {
 		size_t i, primaries = 0;
@@ -1845,15 +1865,21 @@ check_services(struct model *m)
 			want = u->cred->kind == CRED_MYSQL ? ROLE_MYSQL :
 			    ROLE_RABBITMQ;
 			if (u->service->role != want) {
-				diag_error(m->diag, u->loc, "credential \"%s\" "
-				    "is a %s credential, but service \"%s\" "
-				    "is %s%s", u->cred->name,
-				    role_table[want].name, u->service->name,
-				    u->service->role == ROLE_NONE ?
-				    "not a " : "a ",
-				    u->service->role == ROLE_NONE ?
-				    role_table[want].name :
-				    role_table[u->service->role].name);
+				if (u->service->role == ROLE_NONE)
+					diag_error(m->diag, u->loc, "credential "
+					    "\"%s\" is a %s credential, but "
+					    "service \"%s\" has no role; only a "
+					    "%s service takes one", u->cred->name,
+					    role_table[want].name,
+					    u->service->name,
+					    role_table[want].name);
+				else
+					diag_error(m->diag, u->loc, "credential "
+					    "\"%s\" is a %s credential, but "
+					    "service \"%s\" is a %s server",
+					    u->cred->name, role_table[want].name,
+					    u->service->name,
+					    role_table[u->service->role].name);
 				diag_note(m->diag, u->cred->loc, "credential "
 				    "\"%s\" is defined here", u->cred->name);
 				continue;
@@ -1943,6 +1969,22 @@ new_obj(struct model *m, enum kind k, const char *name, struct loc loc,
 	return NULL;
 }
 
+/* Zone and host names make host names (zone-host for replicas): RFC 1123
+ * labels, leaving room for "-" and a host name within 63 characters. */
+static int
+hostname_safe(const char *s)
+{
+	size_t n = strlen(s), i;
+
+	if (n == 0 || n > 56 || s[n - 1] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!((s[i] >= 'a' && s[i] <= 'z') ||
+		    (s[i] >= '0' && s[i] <= '9') || s[i] == '-'))
+			return 0;
+	return 1;
+}
+
 static void
 declare(struct model *m, enum kind k, struct ast_dir *d)
 {
@@ -1956,6 +1998,13 @@ declare(struct model *m, enum kind k, struct ast_dir *d)
 	}
 	if ((name = value_name(m, d->args, kind_names[k])) == NULL)
 		return;
+	if ((k == K_ZONE || k == K_HOST) && !hostname_safe(name)) {
+		diag_error(m->diag, d->args->loc, "invalid %s name \"%s\": it "
+		    "becomes a host name, so only lower-case letters, digits "
+		    "and '-' (not at the end; at most 56 characters)",
+		    kind_names[k], name);
+		return;
+	}
 	if (k != K_SECRET && !d->has_block) {
 		diag_error(m->diag, d->loc, "%s \"%s\" has no block: %s %s "
 		    "{ ... }", kind_names[k], name, kind_names[k], name);

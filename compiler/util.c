@@ -96,38 +96,38 @@ hash_count(const struct hash *h)
 
 /* ---- suggestions */
 
+/* Optimal string alignment distance: insertions, deletions,
+ * substitutions and transpositions of neighbours ("chekc" -> "check" is
+ * one edit), ignoring case. */
 int
 edit_distance(const char *a, const char *b)
 {
+	int m[65][65];
 	size_t la = strlen(a), lb = strlen(b), i, j;
-	int *row, d;
 
 	if (la > 64 || lb > 64)
 		return 99;
-	row = xmalloc((lb + 1) * sizeof(*row));
+	for (i = 0; i <= la; i++)
+		m[i][0] = (int)i;
 	for (j = 0; j <= lb; j++)
-		row[j] = (int)j;
-	for (i = 1; i <= la; i++) {
-		int prev = row[0];
-
-		row[0] = (int)i;
+		m[0][j] = (int)j;
+	for (i = 1; i <= la; i++)
 		for (j = 1; j <= lb; j++) {
-			int cur = row[j];
-			int sub = prev + (tolower((unsigned char)a[i - 1]) !=
-			    tolower((unsigned char)b[j - 1]));
+			int ca = tolower((unsigned char)a[i - 1]);
+			int cb = tolower((unsigned char)b[j - 1]);
+			int d = m[i - 1][j - 1] + (ca != cb);
 
-			d = row[j - 1] + 1;
-			if (row[j] + 1 < d)
-				d = row[j] + 1;
-			if (sub < d)
-				d = sub;
-			row[j] = d;
-			prev = cur;
+			if (m[i - 1][j] + 1 < d)
+				d = m[i - 1][j] + 1;
+			if (m[i][j - 1] + 1 < d)
+				d = m[i][j - 1] + 1;
+			if (i > 1 && j > 1 && ca == tolower((unsigned char)
+			    b[j - 2]) && tolower((unsigned char)a[i - 2]) == cb &&
+			    m[i - 2][j - 2] + 1 < d)
+				d = m[i - 2][j - 2] + 1;
+			m[i][j] = d;
 		}
-	}
-	d = row[lb];
-	free(row);
-	return d;
+	return m[la][lb];
 }
 
 /*
@@ -306,4 +306,17 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
 	va_end(ap);
 	sb->len += (size_t)n;
+}
+
+/* The environment variable that carries secret NAME: ZTOPO_SECRET_ and
+ * the name in upper case, '-' and '.' as '_' (db-pw: ZTOPO_SECRET_DB_PW). */
+char *
+secret_env_name(struct arena *a, const char *name)
+{
+	char *s = arena_printf(a, "ZTOPO_SECRET_%s", name), *p;
+
+	for (p = s + 13; *p; p++)
+		*p = *p == '-' || *p == '.' ? '_' :
+		    (char)toupper((unsigned char)*p);
+	return s;
 }

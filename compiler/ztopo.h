@@ -170,5 +170,6 @@ int		 cidr_parse(const char *, uint32_t *, int *);
 const char	*ipv4_str(struct arena *, uint32_t);
 uint32_t	 prefix_mask(int);
 int		 valid_name(const char *);
+char		*secret_env_name(struct arena *, const char *);
 
 #endif

@@ -1,0 +1,134 @@
+#!/usr/bin/env bash
+# tests/run.sh [--update] [PATTERN] -- run ztopo's test suite.
+#
+# Three kinds of tests:
+#   tests/cases/NAME/   golden cases: `args` holds the command line (after
+#                       "ztopo"; $ROOT is the repository), run from the case
+#                       directory; stdout, stderr and the exit status must
+#                       equal expected.stdout, expected.stderr and
+#                       expected.status.  Each case runs with ./ztopo and,
+#                       when it has been built, with the ASan+UBSan binary.
+#   examples/*.zt       every example must check clean (no diagnostics).
+#   tests/t/*.sh        scripts (exit 0 pass, 77 skip, else fail) that run
+#                       the real consumers: MariaDB, nova's option registry,
+#                       xmllint, ansible...  They get $ZTOPO (the sanitizer
+#                       build when there is one), $ROOT and $TMPDIR.
+#
+# --update rewrites the expected files of the golden cases from ./ztopo.
+# PATTERN limits the run to tests whose name contains it.
+# The last line is always "N passed, N failed".
+set -u
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+export ROOT
+REL="$ROOT/ztopo"
+ASAN="$ROOT/build/asan/ztopo"
+export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
+export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
+export LC_ALL=C TZ=UTC
+
+update=0
+pattern=
+for a in "$@"; do
+	case $a in
+	--update) update=1 ;;
+	-*) echo "usage: $0 [--update] [PATTERN]" >&2; exit 2 ;;
+	*) pattern=$a ;;
+	esac
+done
+
+if [ ! -x "$REL" ]; then
+	echo "tests/run.sh: $REL not built; run make first" >&2
+	echo "0 passed, 1 failed"
+	exit 1
+fi
+bins=("$REL")
+if [ -x "$ASAN" ]; then
+	bins+=("$ASAN")
+else
+	echo "note: $ASAN not built (make asan); sanitizer runs skipped"
+fi
+
+passed=0 failed=0 skipped=0
+work=$(mktemp -d "${TMPDIR:-/tmp}/ztopo-tests.XXXXXX")
+trap 'rm -rf "$work"' EXIT
+
+pass() { passed=$((passed + 1)); }
+fail() {
+	failed=$((failed + 1))
+	echo "FAIL: $1"
+	[ -n "${2:-}" ] && sed 's/^/    /' <<<"$2" | head -40
+}
+want() { [ -z "$pattern" ] || [[ $1 == *"$pattern"* ]]; }
+
+# ---- golden cases
+for dir in "$ROOT"/tests/cases/*/; do
+	name=cases/$(basename "$dir")
+	want "$name" || continue
+	if [ ! -f "$dir/args" ]; then
+		fail "$name" "no args file"
+		continue
+	fi
+	args=$(<"$dir/args")
+	for bin in "${bins[@]}"; do
+		tag=$name
+		[ "$bin" = "$ASAN" ] && tag="$name (asan)"
+		out=$work/out err=$work/err
+		(cd "$dir" && eval "set -- $args" && exec "$bin" "$@") \
+		    >"$out" 2>"$err" </dev/null
+		status=$?
+		if [ $update = 1 ] && [ "$bin" = "$REL" ]; then
+			cp "$out" "$dir/expected.stdout"
+			cp "$err" "$dir/expected.stderr"
+			echo "$status" >"$dir/expected.status"
+		fi
+		msg=
+		if [ "$status" != "$(cat "$dir/expected.status" 2>/dev/null)" ]; then
+			msg="exit status $status, expected $(cat "$dir/expected.status" 2>/dev/null)"$'\n'"$(head -20 "$err")"
+		elif ! d=$(diff -u "$dir/expected.stderr" "$err"); then
+			msg="stderr differs:"$'\n'"$d"
+		elif ! d=$(diff -u "$dir/expected.stdout" "$out"); then
+			msg="stdout differs:"$'\n'"$d"
+		fi
+		if [ -n "$msg" ]; then fail "$tag" "$msg"; else pass; fi
+	done
+done
+
+# ---- every example checks clean
+for f in "$ROOT"/examples/*.zt; do
+	name=examples/$(basename "$f")
+	want "$name" || continue
+	for bin in "${bins[@]}"; do
+		tag=$name
+		[ "$bin" = "$ASAN" ] && tag="$name (asan)"
+		if out=$("$bin" check "$f" 2>&1) && [ -z "$out" ]; then
+			pass
+		else
+			fail "$tag" "ztopo check: $out"
+		fi
+	done
+done
+
+# ---- scripts
+export ZTOPO="$REL"
+[ -x "$ASAN" ] && ZTOPO="$ASAN"
+for t in "$ROOT"/tests/t/*.sh; do
+	[ -e "$t" ] || continue
+	name=t/$(basename "$t" .sh)
+	want "$name" || continue
+	tdir=$(mktemp -d "$work/t.XXXXXX")
+	TMPDIR=$tdir bash "$t" >"$work/log" 2>&1 </dev/null
+	status=$?
+	case $status in
+	0) pass ;;
+	77)
+		skipped=$((skipped + 1))
+		echo "SKIP: $name: $(grep -m1 'SKIP' "$work/log" || tail -1 "$work/log")"
+		;;
+	*) fail "$name" "exit $status"$'\n'"$(tail -40 "$work/log")" ;;
+	esac
+done
+
+[ $skipped -gt 0 ] && echo "$skipped skipped (not counted; see the SKIP lines above)"
+echo "$passed passed, $failed failed"
+[ $failed -eq 0 ]
