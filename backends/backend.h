@@ -15,6 +15,7 @@
 #define ZTOPO_BACKEND_H
 
 #include "../compiler/ir.h"
+#include "../compiler/secrets.h"
 
 /* A growable byte buffer (util.c). */
 struct strbuf {

@@ -98,9 +98,12 @@ struct ir_opt {
 	struct loc	 section_loc;
 };
 
+enum secret_src { SECRET_NONE, SECRET_ENV, SECRET_FILE };
+
 struct ir_secret {
 	const char	*name;
 	const char	*value;		/* NULL until supplied (secrets.c) */
+	enum secret_src	 value_src;
 	struct loc	 loc;
 	struct loc	*uses;		/* every place that refers to it */
 	size_t		 nuses;

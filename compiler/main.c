@@ -16,11 +16,12 @@
 
 #include "../backends/backend.h"
 #include "output.h"
+#include "secrets.h"
 
 static const char usage_text[] =
 "usage: ztopo check FILE [-t TARGET] [-W]\n"
 "       ztopo ir FILE [-t TARGET]\n"
-"       ztopo compile FILE [-t TARGET] -o DIR [--check]\n"
+"       ztopo compile FILE [-t TARGET] -o DIR [--check] [--secrets F] [--redact]\n"
 "       ztopo compile FILE [-t TARGET] --zone ZONE [--host HOST]\n"
 "       ztopo --help | --version\n";
 
@@ -42,6 +43,9 @@ static const char help_text[] =
 "      --check         compile: write nothing; exit 3 if DIR would change\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
 "      --host HOST     compile: with --zone, the host of a replicated zone\n"
+"      --secrets FILE  compile: read secret values (NAME=VALUE lines) from\n"
+"                      FILE; ZTOPO_SECRET_<NAME> variables take precedence\n"
+"      --redact        compile: write @@NAME@@ placeholders, not secrets\n"
 "      --smf-dtd PATH  validate generated SMF manifests against PATH\n"
 "  -W, --werror        treat warnings as errors\n"
 "      --max-errors N  print at most N errors (default 20)\n"
@@ -58,6 +62,7 @@ struct opts {
 	const char	*target;
 	const char	*outdir;
 	const char	*zone, *host;
+	const char	*secrets;
 	int		 check;
 	int		 werror;
 	int		 max_errors;
@@ -210,6 +215,8 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 		return usage("--host needs --zone", NULL);
 	if ((ir = build(a, d, o, o->target, &status)) == NULL)
 		return status;
+	if (secrets_load(a, d, ir, o->secrets, o->emit.redact) == -1)
+		return d->errors ? EXIT_INPUT : EXIT_USAGE;
 	out_init(&os, a);
 	if (emit_all(ir, &os, d, &o->emit) == -1)
 		return EXIT_INPUT;
@@ -231,7 +238,8 @@ static const struct command {
 	{ "compile", cmd_compile },
 };
 
-enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS };
+enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
+	OPT_SECRETS, OPT_REDACT };
 
 int
 main(int argc, char **argv)
@@ -243,6 +251,8 @@ main(int argc, char **argv)
 		{ "zone", required_argument, NULL, OPT_ZONE },
 		{ "host", required_argument, NULL, OPT_HOST },
 		{ "smf-dtd", required_argument, NULL, OPT_SMF_DTD },
+		{ "secrets", required_argument, NULL, OPT_SECRETS },
+		{ "redact", no_argument, NULL, OPT_REDACT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
@@ -279,6 +289,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_SMF_DTD:
 			o.emit.smf_dtd = optarg;
+			break;
+		case OPT_SECRETS:
+			o.secrets = optarg;
+			break;
+		case OPT_REDACT:
+			o.emit.redact = 1;
 			break;
 		case 'W':
 			o.werror = 1;

@@ -33,6 +33,8 @@ imported.
 """
 
 import argparse
+import importlib
+import logging
 import os
 import sys
 
@@ -185,7 +187,8 @@ def import_nova():
     try:
         import nova.conf
         from oslo_config import cfg, generator
-        import keystonemiddleware.auth_token  # noqa: F401 (registers opts)
+        # registers [keystone_authtoken] and its legacy (no auth_type) opts
+        importlib.import_module('keystonemiddleware.auth_token')
         from keystoneauth1 import loading as ks_loading
     except Exception as e:  # ImportError and whatever nova raises
         print('SKIP: %s cannot import nova.conf / oslo.config / '
@@ -270,8 +273,8 @@ def register_auth_plugins(CONF, cfg, ks_loading, sections, chk, last_file):
                 pass
 
 
-def deprecated_aliases(CONF):
-    """{(group, name): (group, dest)} for every deprecated option name."""
+def deprecated_aliases(CONF, cfg):
+    """{(group, name): ['[group] dest', ...]} for deprecated option names."""
     aliases = {}
     groups = ['DEFAULT'] + list(CONF._groups)
     for group in groups:
@@ -279,13 +282,12 @@ def deprecated_aliases(CONF):
             for d in opt.deprecated_opts:
                 if not (d.name or d.group):
                     continue
-                dgroup = cfg_norm(d.group) if d.group else group
-                aliases[(dgroup, d.name or dest)] = (group, dest)
+                dgroup = group
+                if d.group:
+                    dgroup = cfg._normalize_group_name(d.group)
+                aliases.setdefault((dgroup, d.name or dest), []).append(
+                    '[%s] %s' % (group, dest))
     return aliases
-
-
-def cfg_norm(name):
-    return name if name == 'DEFAULT' else name.lower()
 
 
 def value_error(e):
@@ -298,6 +300,8 @@ def value_error(e):
 
 
 def check_zed(files):
+    # oslo.config logs its own deprecation notices; we report them ourselves
+    logging.getLogger('oslo_config').setLevel(logging.ERROR)
     CONF, cfg, generator, ks_loading = import_nova()
     chk = Checker()
     parsed = parse_files(cfg, files, chk)
@@ -328,7 +332,7 @@ def check_zed(files):
         return 1
     sections = {s for s, k in setters if k is None}
     register_auth_plugins(CONF, cfg, ks_loading, sections, chk, last_file)
-    aliases = deprecated_aliases(CONF)
+    aliases = deprecated_aliases(CONF, cfg)
 
     # 1. names, and each file's values on their own
     bad = set()
@@ -347,8 +351,8 @@ def check_zed(files):
                     bad.add((section, key))
                     alias = aliases.get((section, key))
                     if alias:
-                        reason = ('deprecated name: nova reads it as [%s] %s'
-                                  % alias)
+                        reason = ('deprecated name: nova reads it as '
+                                  + ' and '.join(sorted(alias)))
                     elif 'auth_type' in opts:
                         reason = ('not registered (keystoneauth plugin '
                                   'options need auth_type to name a plugin '
@@ -358,9 +362,9 @@ def check_zed(files):
                     chk.error(fname, section, key, reason)
                     continue
                 if opt.deprecated_for_removal:
+                    why = ' '.join((opt.deprecated_reason or '').split())
                     chk.warn(fname, section, key, 'deprecated for removal'
-                             + (': %s' % opt.deprecated_reason
-                                if opt.deprecated_reason else ''))
+                             + (': ' + why if why else ''))
                 try:
                     get_value(CONF, section, key)
                 except (ValueError, cfg.Error) as e:
