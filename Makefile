@@ -75,8 +75,7 @@ test-deps:
 
 demo: deps
 	$(MAKE) all
-	rm -rf out/dev
-	./ztopo compile examples/dev.zt -o out/dev
+	./ztopo compile examples/dev.zt --redact -o out/dev
 	@echo "==> out/dev:"; find out/dev -type f | LC_ALL=C sort
 
 check: test-deps

@@ -399,7 +399,6 @@ int
 ir_print_json(const struct ir *ir, FILE *fp)
 {
 	json_t *o = json_object();
-	char *s;
 	int rc = 0;
 
 	json_object_set_new(o, "ztopo_ir", json_integer(1));
@@ -420,12 +419,11 @@ ir_print_json(const struct ir *ir, FILE *fp)
 	    ir->nzinsts);
 	ARRAY(o, "service_instances", jsinst(ir, ir->sinsts[i__]), 0,
 	    ir->nsinsts);
-	s = json_dumps(o, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(o);
-	if (s == NULL)
-		return -1;
-	if (fputs(s, fp) == EOF || fputc('\n', fp) == EOF)
+	/* straight to the stream: no copy of a document that grows with
+	 * the topology */
+	if (json_dumpf(o, fp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
+	    fputc('\n', fp) == EOF)
 		rc = -1;
-	free(s);
+	json_decref(o);
 	return rc;
 }
