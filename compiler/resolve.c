@@ -535,15 +535,15 @@ get_kvs(struct model *m, struct ast_dir *blk, size_t *n, int secrets_ok,
 {
 	struct ir_kv *kv = NULL;
 	struct ast_dir *c, *prev;
+	struct hash *seen = hash_new(m->arena);
 	size_t k = 0;
 
 	for (c = blk->children; c != NULL; c = c->next) {
 		struct ir_kv *e;
 
-		for (prev = blk->children; prev != c; prev = prev->next)
-			if (strcmp(prev->name, c->name) == 0)
-				break;
-		if (prev != c) {
+		if ((prev = hash_get(seen, c->name)) == NULL)
+			hash_put(seen, c->name, c);
+		else {
 			diag_error(m->diag, c->loc, "%s key \"%s\" set twice",
 			    what, c->name);
 			diag_note(m->diag, prev->loc, "first set here");
@@ -1090,6 +1090,7 @@ static void
 read_config(struct model *m, struct ir_service *s, struct ast_dir *blk)
 {
 	struct ast_dir *sec, *o;
+	struct hash *seen = hash_new(m->arena);	/* "section\nkey" -> index+1 */
 
 	for (sec = blk->children; sec != NULL; sec = sec->next) {
 		if (!sec->has_block || sec->nargs != 0) {
@@ -1099,6 +1100,7 @@ read_config(struct model *m, struct ir_service *s, struct ast_dir *blk)
 		}
 		for (o = sec->children; o != NULL; o = o->next) {
 			struct ir_opt *op;
+			const char *key;
 			size_t i;
 
 			if (o->has_block) {
@@ -1106,11 +1108,10 @@ read_config(struct model *m, struct ir_service *s, struct ast_dir *blk)
 				    "cannot be blocks");
 				continue;
 			}
-			for (i = 0; i < s->nconfig; i++)
-				if (strcmp(s->config[i].section, sec->name) ==
-				    0 && strcmp(s->config[i].key, o->name) == 0)
-					break;
-			if (i < s->nconfig) {
+			key = arena_printf(m->arena, "%s\n%s", sec->name,
+			    o->name);
+			i = (size_t)(uintptr_t)hash_get(seen, key);
+			if (i-- > 0) {
 				diag_error(m->diag, o->loc, "option [%s] %s set "
 				    "twice", sec->name, o->name);
 				diag_note(m->diag, s->config[i].loc,
@@ -1124,6 +1125,9 @@ read_config(struct model *m, struct ir_service *s, struct ast_dir *blk)
 			op->section_loc = sec->loc;
 			if (get_value(m, o, &op->val, 1) != 0)
 				s->nconfig--;
+			else
+				hash_put(seen, key,
+				    (void *)(uintptr_t)s->nconfig);
 		}
 	}
 }
