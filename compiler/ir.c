@@ -514,6 +514,10 @@ finish_instances(struct lower *lw)
 		zi->hostname = zi->zone->ninstances > 1 ?
 		    arena_printf(a, "%s-%s", zi->zone->name, zi->host->name) :
 		    zi->zone->name;
+		if (strlen(zi->hostname) > 63)
+			diag_error(lw->m->diag, zi->loc, "replica host name "
+			    "\"%s\" is longer than 63 characters; shorten the "
+			    "zone or host name", zi->hostname);
 	}
 	for (i = 0; i < lw->sinsts.n; i++) {
 		struct ir_sinst *si = lw->sinsts.v[i];
