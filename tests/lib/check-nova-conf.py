@@ -18,8 +18,9 @@ named by auth_section if set). Without auth_type, options such as username
 or password are not registered, and nova would ignore them, so they fail.
 Fails on: an unknown section, an option not registered in its section (a
 deprecated alias of another option included), a value that does not convert
-to its option's type or does not interpolate. Each file's values are
-converted on their own, and then once more combined.
+to its option's type or does not interpolate, a required option left unset
+in a section the files set (the password plugin's auth_url, say). Each
+file's values are converted on their own, then once more combined.
 
 --release folsom: Folsom (2012.2) nova read flat [DEFAULT] options. Only
 the INI syntax (oslo.config's parser), the key names (an embedded list of
@@ -39,6 +40,7 @@ import os
 import sys
 
 SKIP = 77
+DEBIAN_PYTHON = '/usr/bin/python3'  # the one with python3-nova
 
 # Folsom-era [DEFAULT] option names (name -> type: 'int', 'bool' or None).
 FOLSOM_DEFAULT = {
@@ -80,7 +82,10 @@ FOLSOM = {'DEFAULT': FOLSOM_DEFAULT,
 
 # Library namespaces nova's etc/nova/nova-config-generator.conf lists
 # besides nova.conf itself (osprofiler is not packaged in Debian 12 and is
-# skipped when absent).
+# skipped when absent). The nova.conf namespace is not used: its list_opts
+# adds the password plugin's options to every auth section for the sample
+# file, while the running services register plugin options per auth_type;
+# `import nova.conf` gives the real registry.
 NOVA_NAMESPACES = [
     'oslo.log', 'oslo.messaging', 'oslo.policy', 'oslo.privsep',
     'oslo.service.periodic_task', 'oslo.service.service',
@@ -133,11 +138,8 @@ def parse_files(cfg, files, chk):
     return parsed if ok else None
 
 
-def convert_simple(types, kind, raw):
-    """Folsom values: strip quotes like oslo does, then convert."""
-    value = raw
-    if len(value) >= 2 and value[0] == value[-1] and value[0] in '"\'':
-        value = value[1:-1]
+def convert_simple(types, kind, value):
+    """Folsom values (oslo's parser already removed enclosing quotes)."""
     if kind == 'int':
         types.Integer()(value)
     elif kind == 'bool':
@@ -145,7 +147,7 @@ def convert_simple(types, kind, raw):
 
 
 def check_folsom(files):
-    from oslo_config import cfg, types
+    cfg, types = need('oslo_config.cfg', 'oslo_config.types')
     chk = Checker()
     parsed = parse_files(cfg, files, chk)
     if parsed is None:
@@ -183,20 +185,22 @@ def report(chk, seen):
     return 0
 
 
-def import_nova():
+def need(*modules):
+    """Import modules; re-run under Debian's python or exit SKIP if absent."""
     try:
-        import nova.conf
-        from oslo_config import cfg, generator
-        # registers [keystone_authtoken] and its legacy (no auth_type) opts
-        importlib.import_module('keystonemiddleware.auth_token')
-        from keystoneauth1 import loading as ks_loading
+        return [importlib.import_module(m) for m in modules]
     except Exception as e:  # ImportError and whatever nova raises
-        print('SKIP: %s cannot import nova.conf / oslo.config / '
-              'keystonemiddleware / keystoneauth1 (%s: %s); install them '
-              'with tests/install-deps.sh test'
-              % (sys.executable, type(e).__name__, e))
+        # `python3 check-nova-conf.py` may be a python without nova (pyenv)
+        reexec = (sys.executable != DEBIAN_PYTHON
+                  and os.access(DEBIAN_PYTHON, os.X_OK)
+                  and not os.environ.get('CHECK_NOVA_CONF_REEXEC'))
+        if reexec:
+            os.environ['CHECK_NOVA_CONF_REEXEC'] = '1'
+            os.execv(DEBIAN_PYTHON, [DEBIAN_PYTHON] + sys.argv)
+        print('SKIP: %s cannot import %s (%s: %s); install them with '
+              'tests/install-deps.sh test'
+              % (sys.executable, ', '.join(modules), type(e).__name__, e))
         sys.exit(SKIP)
-    return nova.conf.CONF, cfg, generator, ks_loading
 
 
 def register_namespaces(CONF, cfg, generator):
@@ -302,7 +306,12 @@ def value_error(e):
 def check_zed(files):
     # oslo.config logs its own deprecation notices; we report them ourselves
     logging.getLogger('oslo_config').setLevel(logging.ERROR)
-    CONF, cfg, generator, ks_loading = import_nova()
+    # keystonemiddleware.auth_token registers [keystone_authtoken] options,
+    # including the legacy ones used when auth_type is not set
+    nova_conf, cfg, generator, _ksm, ks_loading = need(
+        'nova.conf', 'oslo_config.cfg', 'oslo_config.generator',
+        'keystonemiddleware.auth_token', 'keystoneauth1.loading')
+    CONF = nova_conf.CONF
     chk = Checker()
     parsed = parse_files(cfg, files, chk)
     if parsed is None:
@@ -322,8 +331,11 @@ def check_zed(files):
 
     def load(config_files):
         CONF.clear()
-        CONF(args=[], project='nova', default_config_files=config_files,
-             default_config_dirs=[], use_env=False)
+        try:
+            CONF(args=[], project='nova', default_config_files=config_files,
+                 default_config_dirs=[], use_env=False)
+        except cfg.RequiredOptError:
+            pass  # raised last, after parsing; checked below per section
 
     try:
         load(files)
@@ -382,6 +394,18 @@ def check_zed(files):
         except (ValueError, cfg.Error) as e:
             chk.error(last_file(section, key), section, key,
                       'invalid value (files combined): %s' % value_error(e))
+    # required options (auth_url of the password plugin, say) of the
+    # sections the files set; nova would fail when it loads the plugin
+    for section in sorted(sections):
+        for dest, opt in sorted((group_opts(CONF, section) or {}).items()):
+            if (section, dest) in bad or not opt.required:
+                continue
+            try:
+                if get_value(CONF, section, dest) is None:
+                    chk.error(last_file(section, None), section, dest,
+                              'required option not set')
+            except (ValueError, cfg.Error):
+                pass  # reported above
     CONF.clear()
     return report(chk, {k for k in setters if k[1] is not None})
 
