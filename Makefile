@@ -35,7 +35,7 @@ HDRS = $(wildcard compiler/*.h) $(wildcard backends/*.h)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 
-.PHONY: all demo check asan bench clean deps test-deps
+.PHONY: all demo check asan bench clean deps test-deps unit
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -63,9 +63,17 @@ $(B)/%.o: %.c $(HDRS) $(B)/parser.h $(B)/lexer.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) -c -o $@ $<
 
+# unit tests link the front end without the CLI
+LIBOBJS = $(filter-out $(B)/compiler/main.o,$(OBJS))
+$(B)/unit: tests/unit/unit.c $(LIBOBJS) $(HDRS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ tests/unit/unit.c $(LIBOBJS) $(LDLIBS)
+
+unit: $(B)/unit
+
 asan:
 	$(MAKE) VARIANT=asan BIN=build/asan/ztopo \
-	    CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" build/asan/ztopo
+	    CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
+	    build/asan/ztopo build/asan/unit
 
 deps:
 	@tests/install-deps.sh build
@@ -79,7 +87,7 @@ demo: deps
 	@echo "==> out/dev:"; find out/dev -type f | LC_ALL=C sort
 
 check: test-deps
-	$(MAKE) all
+	$(MAKE) all unit
 	$(MAKE) asan
 	tests/run.sh
 
