@@ -43,6 +43,19 @@ all: $(BIN)
 $(BIN): $(OBJS)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $(OBJS) $(LDLIBS)
 
+# The README's pictures: `ztopo graph` of the examples, drawn by Graphviz.
+# Committed; `make` redraws them when dot is installed.
+DOT  := $(shell command -v dot 2>/dev/null)
+IMGS  = doc/img/dev.svg doc/img/prod.svg
+ifneq ($(DOT),)
+all: $(IMGS)
+endif
+
+doc/img/%.svg: examples/%.zt examples/openstack.zt $(BIN)
+	@mkdir -p doc/img
+	$(abspath $(BIN)) graph $< >$@.dot && $(DOT) -Tsvg -o $@ $@.dot; \
+	    rc=$$?; rm -f $@.dot; exit $$rc
+
 $(B)/parser.c $(B)/parser.h: grammar/parser.y
 	@mkdir -p $(B)
 	$(BISON) -Wall -Werror --header=$(B)/parser.h -o $(B)/parser.c $<

@@ -122,6 +122,7 @@ struct ir_network {
 	long long	 mtu;		/* IR_UNSET: default */
 	uint32_t	 pool_lo, pool_hi;	/* 0, 0: no pool */
 	struct loc	 loc;
+	struct loc	 tag_loc;	/* of the nic_tag value */
 	int		 index;
 };
 
@@ -189,6 +190,12 @@ struct ir_service {
 	const char		*description;
 	struct loc		 loc;
 	struct loc		 role_loc;
+	/* where each value was written, for located backend errors (src
+	 * NULL: not set in the .zt) */
+	struct loc		 start_loc, stop_loc, refresh_loc, user_loc,
+				 group_loc, privileges_loc, workdir_loc,
+				 duration_loc, manifest_loc, fmri_loc,
+				 description_loc;
 	struct ir_sinst		**instances;	/* in this target */
 	size_t			 ninstances;
 	int			 index;
@@ -201,6 +208,7 @@ struct ir_nic {
 	int			 primary;
 	const char		*model;		/* HVM: virtio/e1000/..., or NULL */
 	struct loc		 loc;
+	struct loc		 model_loc;	/* of the model value, if any */
 };
 
 struct ir_route {
@@ -222,6 +230,7 @@ struct ir_disk {
 	const char	*model;
 	int		 boot;
 	struct loc	 loc;
+	struct loc	 size_loc, image_loc, model_loc, boot_loc; /* if set */
 };
 
 /* A zone as declared; placed once per host by the target (ir_zinst). */

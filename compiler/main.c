@@ -4,6 +4,9 @@
  *	ztopo check FILE [-t TARGET]
  *	ztopo ir FILE [-t TARGET]
  *	ztopo compile FILE [-t TARGET] (-o DIR [--check] | --zone Z [--host H])
+ *	ztopo plan FILE [-t TARGET] [--format text|json]
+ *	ztopo graph FILE [-t TARGET]
+ *	ztopo secrets init FILE -o SECRETS
  *
  * Exit status: 0 success, 1 errors in the input, 2 usage or system error,
  * 3 compile --check found that the tree would change.
@@ -15,7 +18,9 @@
 #include <string.h>
 
 #include "../backends/backend.h"
+#include "graph.h"
 #include "output.h"
+#include "plan.h"
 #include "secrets.h"
 
 static const char usage_text[] =
@@ -23,6 +28,9 @@ static const char usage_text[] =
 "       ztopo ir FILE [-t TARGET]\n"
 "       ztopo compile FILE [-t TARGET] -o DIR [--check] [--secrets F] [--redact]\n"
 "       ztopo compile FILE [-t TARGET] --zone ZONE [--host HOST]\n"
+"       ztopo plan FILE [-t TARGET] [--format text|json]\n"
+"       ztopo graph FILE [-t TARGET]\n"
+"       ztopo secrets init FILE -o SECRETS\n"
 "       ztopo --help | --version\n";
 
 static const char help_text[] =
@@ -34,6 +42,11 @@ static const char help_text[] =
 "  ir FILE           print the resolved model of a target as JSON\n"
 "  compile FILE      generate the output tree of a target (-o DIR), or one\n"
 "                    zone's vmadm payload on stdout (--zone)\n"
+"  plan FILE         print the deployment steps of a target, in order\n"
+"  graph FILE        print the services of a target as Graphviz DOT\n"
+"  secrets init FILE -o SECRETS\n"
+"                    add a random value to the secrets file SECRETS for\n"
+"                    every secret FILE declares that it lacks (mode 0600)\n"
 "\n"
 "Options:\n"
 "  -t, --target NAME   the target to use; may be left out when the\n"
@@ -43,10 +56,11 @@ static const char help_text[] =
 "      --check         compile: write nothing; exit 3 if DIR would change\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
 "      --host HOST     compile: with --zone, the host of a replicated zone\n"
-"      --secrets FILE  compile: read secret values (NAME=VALUE lines) from\n"
+"      --secrets FILE  compile: read secret values (name = value lines) from\n"
 "                      FILE; ZTOPO_SECRET_<NAME> variables take precedence\n"
 "      --redact        compile: write @@NAME@@ placeholders, not secrets\n"
 "      --smf-dtd PATH  validate generated SMF manifests against PATH\n"
+"      --format FMT    plan: text (default) or json\n"
 "  -W, --werror        treat warnings as errors\n"
 "      --max-errors N  print at most N errors (default 20)\n"
 "  -h, --help          show this help\n"
@@ -63,6 +77,8 @@ struct opts {
 	const char	*outdir;
 	const char	*zone, *host;
 	const char	*secrets;
+	int		 json;		/* plan --format json */
+	int		 format_set;
 	int		 check;
 	int		 werror;
 	int		 max_errors;
@@ -148,9 +164,36 @@ emit_all(const struct ir *ir, struct outset *os, struct diag *d,
 	return d->errors ? -1 : 0;
 }
 
+/* --zone needs only the secrets of that zone's payload; -1 if one lacks
+ * a value (reported where the zone uses it). */
 static int
-print_zone(struct arena *a, const struct ir *ir, const struct outset *os,
-    const struct opts *o)
+zone_secrets(struct arena *a, struct diag *d, const struct ir_zone *z)
+{
+	const struct ir_kv *kvs[3] = { z->metadata, z->internal_metadata,
+	    z->tags };
+	size_t nkvs[3] = { z->nmetadata, z->ninternal_metadata, z->ntags };
+	size_t i, j;
+	int missing = 0;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < nkvs[i]; j++) {
+			const struct ir_value *v = &kvs[i][j].val;
+
+			if (v->kind != IRV_SECRET || v->secret->value != NULL)
+				continue;
+			diag_error(d, v->loc, "no value for secret \"%s\": set "
+			    "%s, add \"%s = ...\" to a --secrets file, or "
+			    "use --redact", v->secret->name,
+			    secret_env_name(a, v->secret->name),
+			    v->secret->name);
+			missing = 1;
+		}
+	return missing ? -1 : 0;
+}
+
+static int
+print_zone(struct arena *a, struct diag *d, const struct ir *ir,
+    const struct outset *os, const struct opts *o)
 {
 	const struct ir_zinst *zi = NULL;
 	const struct outfile *f;
@@ -169,8 +212,24 @@ print_zone(struct arena *a, const struct ir *ir, const struct outset *os,
 			zi = z;
 	}
 	if (n == 0) {
-		fprintf(stderr, "ztopo: zone \"%s\" is not placed by target "
-		    "\"%s\"\n", o->zone, ir->target);
+		const char **names = arena_alloc(a,
+		    (ir->nzones + 1) * sizeof(*names));
+		const char *s;
+
+		for (i = 0; i < ir->nzones; i++)
+			if (strcmp(ir->zones[i]->name, o->zone) == 0)
+				break;
+			else
+				names[i] = ir->zones[i]->name;
+		if (i < ir->nzones)
+			fprintf(stderr, "ztopo: zone \"%s\" is not placed by "
+			    "target \"%s\"\n", o->zone, ir->target);
+		else if ((s = suggest(o->zone, names, ir->nzones)) != NULL)
+			fprintf(stderr, "ztopo: unknown zone \"%s\"; did you "
+			    "mean \"%s\"?\n", o->zone, s);
+		else
+			fprintf(stderr, "ztopo: unknown zone \"%s\"\n",
+			    o->zone);
 		return EXIT_USAGE;
 	}
 	if (o->host != NULL && zi == NULL) {
@@ -190,6 +249,8 @@ print_zone(struct arena *a, const struct ir *ir, const struct outset *os,
 		    "zone \"%s\"\n", o->zone);
 		return EXIT_USAGE;
 	}
+	if (!o->emit.redact && zone_secrets(a, d, zi->zone) == -1)
+		return EXIT_INPUT;
 	if (fwrite(f->data, 1, f->len, stdout) != f->len ||
 	    fflush(stdout) == EOF) {
 		fprintf(stderr, "ztopo: writing stdout: %s\n", strerror(errno));
@@ -215,18 +276,97 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 		return usage("--host needs --zone", NULL);
 	if ((ir = build(a, d, o, o->target, &status)) == NULL)
 		return status;
-	if (secrets_load(a, d, ir, o->secrets, o->emit.redact) == -1)
+	/* --zone: only the chosen zone's secrets are needed (print_zone) */
+	if (secrets_load(a, d, ir, o->secrets, o->emit.redact ||
+	    o->zone != NULL) == -1)
 		return d->errors ? EXIT_INPUT : EXIT_USAGE;
 	out_init(&os, a);
-	if (emit_all(ir, &os, d, &o->emit) == -1)
+	/* --zone writes no file: warnings about written files are noise */
+	d->quiet_warnings = o->zone != NULL;
+	rc = emit_all(ir, &os, d, &o->emit);
+	d->quiet_warnings = 0;
+	if (rc == -1)
 		return EXIT_INPUT;
 	if (o->zone != NULL)
-		return print_zone(a, ir, &os, o);
+		return print_zone(a, d, ir, &os, o);
+	secrets_gitignore(&os);
 	out_manifest(&os);
 	rc = out_write_tree(&os, o->outdir, o->check, stdout);
 	if (rc == -1)
 		return EXIT_USAGE;
 	return rc == 1 ? EXIT_CHANGED : EXIT_OK;
+}
+
+/* secrets init FILE -o SECRETS (the subcommand is checked in main) */
+static int
+cmd_secrets(struct arena *a, struct diag *d, const struct opts *o)
+{
+	struct ir *ir;
+	int status;
+
+	if (o->outdir == NULL)
+		return usage("secrets init needs -o SECRETS", NULL);
+	if ((ir = build(a, d, o, o->target ? o->target : "*", &status)) ==
+	    NULL)
+		return status;
+	if (secrets_init(a, d, ir, o->file, o->outdir, stdout) == -1)
+		return d->errors ? EXIT_INPUT : EXIT_USAGE;
+	return EXIT_OK;
+}
+
+/* The files a compile would write, with placeholders for secrets: plan
+ * describes them, and needs no secret value. */
+static int
+emit_redacted(const struct ir *ir, struct outset *os, struct diag *d,
+    const struct opts *o)
+{
+	struct emit_opts eo = o->emit;
+	int rc;
+
+	eo.redact = 1;
+	out_init(os, ir->arena);
+	d->quiet_warnings = 1;
+	rc = emit_all(ir, os, d, &eo);
+	d->quiet_warnings = 0;
+	return rc;
+}
+
+static int
+cmd_plan(struct arena *a, struct diag *d, const struct opts *o)
+{
+	struct outset os;
+	struct plan *p;
+	struct ir *ir;
+	int status, rc;
+
+	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+		return status;
+	if (emit_redacted(ir, &os, d, o) == -1 ||
+	    (p = plan_build(ir, &os, d)) == NULL)
+		return EXIT_INPUT;
+	rc = o->json ? plan_print_json(p, stdout) : plan_print_text(p, stdout);
+	if (rc == -1 || fflush(stdout) == EOF) {
+		fprintf(stderr, "ztopo: writing the plan: %s\n",
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
+}
+
+static int
+cmd_graph(struct arena *a, struct diag *d, const struct opts *o)
+{
+	struct ir *ir;
+	int status;
+
+	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+		return status;
+	if (graph_print_dot(ir, stdout) == -1 || fflush(stdout) == EOF) {
+		fprintf(stderr, "ztopo: writing the graph: %s\n",
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	return EXIT_OK;
 }
 
 static const struct command {
@@ -236,10 +376,13 @@ static const struct command {
 	{ "check", cmd_check },
 	{ "ir", cmd_ir },
 	{ "compile", cmd_compile },
+	{ "plan", cmd_plan },
+	{ "graph", cmd_graph },
+	{ "secrets", cmd_secrets },
 };
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
-	OPT_SECRETS, OPT_REDACT };
+	OPT_SECRETS, OPT_REDACT, OPT_FORMAT };
 
 int
 main(int argc, char **argv)
@@ -253,6 +396,7 @@ main(int argc, char **argv)
 		{ "smf-dtd", required_argument, NULL, OPT_SMF_DTD },
 		{ "secrets", required_argument, NULL, OPT_SECRETS },
 		{ "redact", no_argument, NULL, OPT_REDACT },
+		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
 		{ "help", no_argument, NULL, 'h' },
@@ -296,6 +440,14 @@ main(int argc, char **argv)
 		case OPT_REDACT:
 			o.emit.redact = 1;
 			break;
+		case OPT_FORMAT:
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return usage("--format: \"%s\" is neither "
+				    "text nor json", optarg);
+			o.json = strcmp(optarg, "json") == 0;
+			o.format_set = 1;
+			break;
 		case 'W':
 			o.werror = 1;
 			break;
@@ -328,8 +480,12 @@ main(int argc, char **argv)
 		if (strcmp(commands[i].name, o.cmd) == 0)
 			cmd = &commands[i];
 	if (cmd == NULL) {
-		const char *names[] = { "check", "ir", "compile" };
-		const char *s = suggest(o.cmd, names, 3);
+		const char *names[sizeof(commands) / sizeof(commands[0])];
+		const char *s;
+
+		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+			names[i] = commands[i].name;
+		s = suggest(o.cmd, names, i);
 
 		if (s != NULL) {
 			fprintf(stderr, "ztopo: unknown command \"%s\"; did you "
@@ -338,6 +494,14 @@ main(int argc, char **argv)
 			return EXIT_USAGE;
 		}
 		return usage("unknown command \"%s\"", o.cmd);
+	}
+	if (o.format_set && strcmp(o.cmd, "plan") != 0)
+		return usage("--format is an option of plan, not of %s", o.cmd);
+	if (strcmp(o.cmd, "secrets") == 0) {
+		if (optind >= argc || strcmp(argv[optind], "init") != 0)
+			return usage("secrets: the only subcommand is "
+			    "\"init\"%s", "");
+		optind++;
 	}
 	if (optind >= argc)
 		return usage("%s: no input file", o.cmd);

@@ -650,6 +650,7 @@ read_network(struct model *m, struct decl *dc)
 		switch (block_prop(m, &b, d)) {
 		case NW_TAG:
 			n->nic_tag = get_str(m, v, "nic_tag");
+			n->tag_loc = v->loc;
 			break;
 		case NW_SUBNET:
 			if (v->kind != AV_ADDR || strchr(v->s, '/') == NULL) {
@@ -943,7 +944,8 @@ read_credential(struct model *m, struct decl *dc)
 				    strchr(c->databases[i], '`') != NULL ||
 				    strchr(c->databases[i], '/') != NULL) {
 					diag_error(m->diag, d->loc, "invalid "
-					    "database name \"%s\"",
+					    "database name \"%s\" (1 to 64 "
+					    "bytes, without ` or /)",
 					    c->databases[i]);
 				}
 			break;
@@ -1166,24 +1168,31 @@ read_service(struct model *m, struct decl *dc)
 			break;
 		case SV_START:
 			s->start = get_command(m, v, "start");
+			s->start_loc = v->loc;
 			break;
 		case SV_STOP:
 			s->stop = get_command(m, v, "stop");
+			s->stop_loc = v->loc;
 			break;
 		case SV_REFRESH:
 			s->refresh = get_command(m, v, "refresh");
+			s->refresh_loc = v->loc;
 			break;
 		case SV_USER:
 			s->user = get_str(m, v, "user");
+			s->user_loc = v->loc;
 			break;
 		case SV_GROUP:
 			s->group = get_str(m, v, "group");
+			s->group_loc = v->loc;
 			break;
 		case SV_PRIVS:
 			s->privileges = get_str(m, v, "privileges");
+			s->privileges_loc = v->loc;
 			break;
 		case SV_WORKDIR:
 			s->workdir = get_str(m, v, "working_directory");
+			s->workdir_loc = v->loc;
 			if (s->workdir != NULL && s->workdir[0] != '/') {
 				diag_error(m->diag, v->loc, "working_directory "
 				    "must be an absolute path");
@@ -1209,6 +1218,7 @@ read_service(struct model *m, struct decl *dc)
 			if (r >= 0) {
 				s->duration = (enum ir_duration)r;
 				s->duration_set = 1;
+				s->duration_loc = v->loc;
 			}
 			break;
 		case SV_TIMEOUT:
@@ -1260,14 +1270,17 @@ read_service(struct model *m, struct decl *dc)
 			r = get_choice(m, v, "manifest", manifests, 2);
 			if (r >= 0) {
 				s->packaged = r;
+				s->manifest_loc = v->loc;
 				manifest = d;
 			}
 			break;
 		case SV_FMRI:
 			s->fmri = get_str(m, v, "fmri");
+			s->fmri_loc = v->loc;
 			break;
 		case SV_DESCRIPTION:
 			s->description = get_str(m, v, "description");
+			s->description_loc = v->loc;
 			break;
 		}
 	}
@@ -1379,6 +1392,7 @@ read_nic(struct model *m, struct ir_zone *z, struct ast_dir *d)
 			break;
 		case NI_MODEL:
 			nic->model = get_str(m, c->args, "model");
+			nic->model_loc = c->args->loc;
 			break;
 		}
 	}
@@ -1441,15 +1455,19 @@ read_disk(struct model *m, struct ir_zone *z, struct ast_dir *d)
 		case DK_SIZE:
 			get_size(m, c->args, "disk size", 1LL << 20, "MiB",
 			    &dk->size_mib);
+			dk->size_loc = c->args->loc;
 			break;
 		case DK_IMAGE:
 			dk->image = lookup_obj(m, K_IMAGE, c->args);
+			dk->image_loc = c->args->loc;
 			break;
 		case DK_MODEL:
 			dk->model = get_str(m, c->args, "model");
+			dk->model_loc = c->args->loc;
 			break;
 		case DK_BOOT:
 			get_bool(m, c->args, "boot", &dk->boot);
+			dk->boot_loc = c->loc;
 			break;
 		}
 	}
@@ -1617,9 +1635,16 @@ read_zone(struct model *m, struct decl *dc)
 		return;
 	/* brand-dependent defaults and conflicts */
 	if (BRAND_IS_HVM(z->image->brand)) {
+		if (z->ram_mib == IR_UNSET && z->memory_mib != IR_UNSET) {
+			diag_error(m->diag, ir_zone_loc(z, "memory"), "memory "
+			    "caps the whole %s zone \"%s\" (guest and "
+			    "hypervisor); give the guest's memory with ram",
+			    brand_name(z->image->brand), z->name);
+			z->ram_mib = z->memory_mib > 256 ?
+			    z->memory_mib - 256 : 0;
+		}
 		if (z->ram_mib == IR_UNSET)
-			z->ram_mib = z->memory_mib != IR_UNSET ?
-			    z->memory_mib : 1024;
+			z->ram_mib = 1024;
 		if (z->vcpus == IR_UNSET)
 			z->vcpus = 1;
 	} else {
@@ -1677,6 +1702,13 @@ read_zone(struct model *m, struct decl *dc)
 		    "MiB) must be at least ram + 256 MiB (%lld MiB) for a %s "
 		    "zone; vmadm would raise it silently", z->memory_mib,
 		    z->ram_mib + 256, brand_name(z->image->brand));
+	if (BRAND_IS_HVM(z->image->brand) &&
+	    z->locked_mib < z->ram_mib + 256 && zone_sets(z, "locked_memory"))
+		diag_error(m->diag, ir_zone_loc(z, "locked_memory"),
+		    "locked_memory (%lld MiB) must be at least ram + 256 MiB "
+		    "(%lld MiB) for a %s zone; vmadm would raise it silently",
+		    z->locked_mib, z->ram_mib + 256,
+		    brand_name(z->image->brand));
 	if (z->quota_gib == IR_UNSET)
 		z->quota_gib = z->image->brand == BRAND_BHYVE ? 1 : 10;
 	if (z->cpu_shares == IR_UNSET)

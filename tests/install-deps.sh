@@ -4,7 +4,9 @@
 #   build  toolchain and libraries needed by `make`
 #   test   the real consumers the test suite checks output against:
 #          MariaDB (grants), nova's option registry (nova.conf), xmllint
-#          (SMF manifests), ansible, graphviz, clang
+#          (SMF manifests), ansible (Debian's full package: it ships
+#          community.general, whose vmadm and imgadm modules the
+#          generated playbook uses), graphviz, clang
 #
 # Example: tests/install-deps.sh build test
 #
@@ -22,7 +24,7 @@ build_pkgs=(gcc make flex bison pkg-config libjansson-dev libxml2-dev)
 # tests/lib/check-nova-conf.py imports them directly, so name them.
 test_pkgs=(clang libxml2-utils mariadb-server mariadb-client
   python3 python3-nova python3-keystonemiddleware python3-keystoneauth1
-  python3-oslo.config ansible-core graphviz)
+  python3-oslo.config ansible graphviz)
 
 me=install-deps
 usage() { echo "usage: $0 GROUP...   (groups: build test)" >&2; exit 2; }

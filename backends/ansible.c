@@ -1,0 +1,817 @@
+/*
+ * ansible.c -- DIR/ansible/inventory.yml and DIR/ansible/site.yml: the
+ * generated tree rolled out by Ansible, in the order of `ztopo plan`.
+ *
+ * The inventory lists every placed host (ansible_host: its admin
+ * address) and groups the hosts by the roles of the services they run
+ * (nova-api -> group nova_api; a custom service by its name).
+ *
+ * The playbook deploys exactly the files the other backends generated, so
+ * it runs last; a step whose file is not in the set has no task.  One
+ * play per stage and host, tasks named "[N] ..." after the plan's steps:
+ *  - images: community.general.imgadm, state present;
+ *  - zones: community.general.vmadm, state present, its arguments read
+ *    at run time from the generated payload (uuid fixed, so a zone is
+ *    created once); what that module cannot pass (alias, tags, and false
+ *    or zero values, which it drops) is set by `vmadm update` right after
+ *    a creation;
+ *  - files are copied into the zone's root from the global zone (mode as
+ *    generated; secret ones with no_log); SMF manifests are imported,
+ *    grants fed to mysql, RabbitMQ setup run, each through zlogin(1) and
+ *    only when the file's SHA-256 was not applied yet (a stamp in the
+ *    zone's /var/ztopo/done);
+ *  - services are enabled (svcadm enable -s) unless online, and
+ *    restarted when their configuration changed.
+ * So a second run changes nothing.  Nothing secret is written into the
+ * playbook: secret files are read when it runs, and a first play refuses
+ * to deploy a tree compiled with --redact.
+ *
+ * Every string is written as a double-quoted YAML scalar; one that comes
+ * from the .zt and holds '{' is tagged !unsafe so that Ansible does not
+ * evaluate it as a template.
+ */
+#include <string.h>
+
+#include <jansson.h>
+
+#include "backend.h"
+#include "../compiler/plan.h"
+
+/* Secret for the playbook: holds secrets, or only its owner may read it
+ * (the same with --redact, which clears `secret' but not the mode). */
+static int
+is_secret(const struct outfile *f)
+{
+	return f->secret || (f->mode & 077) == 0;
+}
+
+/* ---- YAML and shell quoting */
+
+/* S as a double-quoted YAML scalar. */
+static void
+yq(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '"');
+	for (; *s != '\0'; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		switch (c) {
+		case '"':
+			sb_puts(sb, "\\\"");
+			break;
+		case '\\':
+			sb_puts(sb, "\\\\");
+			break;
+		case '\n':
+			sb_puts(sb, "\\n");
+			break;
+		case '\t':
+			sb_puts(sb, "\\t");
+			break;
+		case '\r':
+			sb_puts(sb, "\\r");
+			break;
+		default:
+			if (c < 0x20 || c == 0x7f)
+				sb_printf(sb, "\\x%02x", c);
+			else
+				sb_putc(sb, c);
+		}
+	}
+	sb_putc(sb, '"');
+}
+
+/* A string from the .zt (or derived from it) that must stay literal. */
+static void
+ylit(struct strbuf *sb, const char *s)
+{
+	if (strchr(s, '{') != NULL)
+		sb_puts(sb, "!unsafe ");
+	yq(sb, s);
+}
+
+/* S as a Jinja2 string literal (inside an expression). */
+static const char *
+jq(struct arena *a, const char *s)
+{
+	struct strbuf sb;
+	const char *r;
+
+	sb_init(&sb);
+	sb_putc(&sb, '\'');
+	for (; *s != '\0'; s++) {
+		if (*s == '\'' || *s == '\\')
+			sb_putc(&sb, '\\');
+		sb_putc(&sb, *s);
+	}
+	sb_putc(&sb, '\'');
+	r = arena_strdup(a, sb.buf);
+	sb_free(&sb);
+	return r;
+}
+
+/* S as one word for sh(1): as is when plain, else single-quoted. */
+static const char *
+shq(struct arena *a, const char *s)
+{
+	struct strbuf sb;
+	const char *p, *r;
+
+	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-./:=@%+,") == strlen(s))
+		return s;
+	sb_init(&sb);
+	sb_putc(&sb, '\'');
+	for (p = s; *p != '\0'; p++) {
+		if (*p == '\'')
+			sb_puts(&sb, "'\\''");
+		else
+			sb_putc(&sb, *p);
+	}
+	sb_putc(&sb, '\'');
+	r = arena_strdup(a, sb.buf);
+	sb_free(&sb);
+	return r;
+}
+
+/* ---- the inventory */
+
+struct group {
+	const char	*name;
+	struct vec	 hosts;		/* const struct ir_host * */
+};
+
+static int
+cmp_group(const void *a, const void *b)
+{
+	const struct group *x = *(const struct group *const *)a;
+	const struct group *y = *(const struct group *const *)b;
+
+	return strcmp(x->name, y->name);
+}
+
+/* An Ansible group name: letters, digits and '_', not a digit first. */
+static const char *
+group_name(struct arena *a, const struct ir_service *s)
+{
+	const char *n = s->role != ROLE_NONE ? role_table[s->role].name :
+	    s->name;
+	char *g = arena_strdup(a, n), *p;
+
+	for (p = g; *p != '\0'; p++)
+		if (!((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9')))
+			*p = '_';
+	if (strcmp(g, "all") == 0 || strcmp(g, "ungrouped") == 0 ||
+	    (g[0] >= '0' && g[0] <= '9'))
+		return arena_printf(a, "service_%s", g);
+	return g;
+}
+
+static void
+add_to_group(struct arena *a, struct hash *groups, struct vec *order,
+    const struct ir_service *s, const struct ir_host *h)
+{
+	const char *name = group_name(a, s);
+	struct group *g = hash_get(groups, name);
+	size_t i;
+
+	if (g == NULL) {
+		g = arena_alloc(a, sizeof(*g));
+		g->name = name;
+		hash_put(groups, name, g);
+		vec_push(a, order, g);
+	}
+	for (i = 0; i < g->hosts.n; i++)
+		if (g->hosts.v[i] == h)
+			return;
+	vec_push(a, &g->hosts, (void *)h);
+}
+
+static void
+inventory(const struct ir *ir, struct outset *os)
+{
+	struct arena *a = ir->arena;
+	struct hash *groups = hash_new(a);
+	struct vec order;
+	struct strbuf sb;
+	size_t i, j, k;
+
+	memset(&order, 0, sizeof(order));
+	for (i = 0; i < ir->nhosts; i++) {
+		const struct ir_host *h = ir->hosts[i];
+
+		for (j = 0; j < h->nzones; j++)
+			for (k = 0; k < h->zones[j]->nservices; k++)
+				add_to_group(a, groups, &order,
+				    h->zones[j]->services[k]->service, h);
+		for (j = 0; j < h->nglobal; j++)
+			add_to_group(a, groups, &order, h->global[j]->service,
+			    h);
+	}
+	if (order.n > 1)
+		qsort(order.v, order.n, sizeof(void *), cmp_group);
+
+	sb_init(&sb);
+	sb_printf(&sb, "# Ansible inventory of target %s (OpenStack %s), "
+	    "generated by ztopo;\n# do not edit.  The hosts are the SmartOS "
+	    "global zones; the groups are\n# the roles of the services each "
+	    "one runs, in a zone or in its global zone.\n", ir->target,
+	    release_name(ir->release));
+	sb_puts(&sb, "all:\n  vars:\n"
+	    "    # the vmadm and imgadm modules need Python in the global "
+	    "zone: pkgsrc's\n"
+	    "    ansible_python_interpreter: \"/opt/tools/bin/python3\"\n");
+	sb_puts(&sb, "  hosts:\n");
+	for (i = 0; i < ir->nhosts; i++) {
+		const struct ir_host *h = ir->hosts[i];
+
+		sb_puts(&sb, "    ");
+		ylit(&sb, h->name);
+		if (h->naddrs == 0) {
+			sb_puts(&sb, ": {}\n");
+			continue;
+		}
+		sb_puts(&sb, ":\n      ansible_host: ");
+		yq(&sb, ir_addr(ir, h->addrs[0].addr));
+		sb_putc(&sb, '\n');
+	}
+	if (order.n > 0)
+		sb_puts(&sb, "  children:\n");
+	for (i = 0; i < order.n; i++) {
+		const struct group *g = order.v[i];
+
+		sb_puts(&sb, "    ");
+		yq(&sb, g->name);
+		sb_puts(&sb, ":\n      hosts:\n");
+		for (j = 0; j < g->hosts.n; j++) {
+			sb_puts(&sb, "        ");
+			ylit(&sb, ((const struct ir_host *)g->hosts.v[j])->name);
+			sb_puts(&sb, ": {}\n");
+		}
+	}
+	out_add(os, "ansible/inventory.yml", sb.buf, sb.len, 0644, 0);
+	sb_free(&sb);
+}
+
+/* ---- the playbook */
+
+/* What the vmadm module takes, and as which JSON type. */
+static const struct vmadm_arg {
+	const char	*name;
+	json_type	 type;		/* JSON_STRING, JSON_OBJECT, ... */
+} vmadm_args[] = {
+	/* must stay sorted (bsearch) */
+	{ "archive_on_delete", JSON_TRUE },
+	{ "autoboot", JSON_TRUE },
+	{ "boot", JSON_STRING },
+	{ "brand", JSON_STRING },
+	{ "cpu_cap", JSON_INTEGER },
+	{ "cpu_shares", JSON_INTEGER },
+	{ "cpu_type", JSON_STRING },
+	{ "customer_metadata", JSON_OBJECT },
+	{ "delegate_dataset", JSON_TRUE },
+	{ "disk_driver", JSON_STRING },
+	{ "disks", JSON_ARRAY },
+	{ "dns_domain", JSON_STRING },
+	{ "docker", JSON_TRUE },
+	{ "filesystems", JSON_ARRAY },
+	{ "firewall_enabled", JSON_TRUE },
+	{ "hostname", JSON_STRING },
+	{ "image_uuid", JSON_STRING },
+	{ "indestructible_delegated", JSON_TRUE },
+	{ "indestructible_zoneroot", JSON_TRUE },
+	{ "internal_metadata", JSON_OBJECT },
+	{ "kernel_version", JSON_STRING },
+	{ "maintain_resolvers", JSON_TRUE },
+	{ "max_locked_memory", JSON_INTEGER },
+	{ "max_lwps", JSON_INTEGER },
+	{ "max_physical_memory", JSON_INTEGER },
+	{ "max_swap", JSON_INTEGER },
+	{ "mdata_exec_timeout", JSON_INTEGER },
+	{ "nic_driver", JSON_STRING },
+	{ "nics", JSON_ARRAY },
+	{ "nowait", JSON_TRUE },
+	{ "qemu_extra_opts", JSON_STRING },
+	{ "qemu_opts", JSON_STRING },
+	{ "quota", JSON_INTEGER },
+	{ "ram", JSON_INTEGER },
+	{ "resolvers", JSON_ARRAY },
+	{ "routes", JSON_OBJECT },
+	{ "spice_opts", JSON_STRING },
+	{ "spice_password", JSON_STRING },
+	{ "tmpfs", JSON_INTEGER },
+	{ "uuid", JSON_STRING },
+	{ "vcpus", JSON_INTEGER },
+	{ "vga", JSON_STRING },
+	{ "virtio_txburst", JSON_INTEGER },
+	{ "virtio_txtimer", JSON_INTEGER },
+	{ "vnc_password", JSON_STRING },
+	{ "vnc_port", JSON_INTEGER },
+	{ "zfs_data_compression", JSON_STRING },
+	{ "zfs_data_recsize", JSON_INTEGER },
+	{ "zfs_filesystem_limit", JSON_INTEGER },
+	{ "zfs_io_priority", JSON_INTEGER },
+	{ "zfs_root_compression", JSON_STRING },
+	{ "zfs_root_recsize", JSON_INTEGER },
+	{ "zfs_snapshot_limit", JSON_INTEGER },
+	{ "zpool", JSON_STRING },
+};
+
+static int
+cmp_arg(const void *key, const void *elem)
+{
+	return strcmp(key, *(const char *const *)elem);
+}
+
+static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+enum { PASS, DEFER, SKIP };
+
+/*
+ * What to do with KEY = V of a payload: PASS it as a vmadm module
+ * argument; DEFER it to `vmadm update` after the creation (the module has
+ * no such argument, or would drop the value: it drops false, 0 and empty
+ * ones); SKIP it (a dropped value that is vmadm's default anyway).
+ */
+static int
+vmadm_arg(const char *key, json_t *v)
+{
+	const struct vmadm_arg *p = bsearch(key, vmadm_args,
+	    sizeof(vmadm_args) / sizeof(vmadm_args[0]), sizeof(vmadm_args[0]),
+	    cmp_arg);
+	json_type t;
+	int falsy;
+
+	if (p == NULL)
+		return DEFER;
+	t = p->type;
+	switch (json_typeof(v)) {
+	case JSON_STRING:
+		falsy = json_string_length(v) == 0;
+		break;
+	case JSON_INTEGER:
+		falsy = json_integer_value(v) == 0;
+		break;
+	case JSON_TRUE:
+	case JSON_FALSE:
+		falsy = json_is_false(v);
+		if (t == JSON_TRUE)
+			t = json_typeof(v);
+		break;
+	case JSON_OBJECT:
+		falsy = json_object_size(v) == 0;
+		break;
+	case JSON_ARRAY:
+		falsy = json_array_size(v) == 0;
+		break;
+	default:
+		return DEFER;
+	}
+	if (t != json_typeof(v) && !falsy)
+		return DEFER;		/* the module would mangle the type */
+	if (!falsy)
+		return PASS;
+	/* vmadm's defaults: autoboot true, quota 10 GiB; the rest false,
+	 * none, empty */
+	if (strcmp(key, "autoboot") == 0 || strcmp(key, "quota") == 0)
+		return DEFER;
+	return SKIP;
+}
+
+/* The key `vmadm update` takes for a create-time KEY. */
+static const char *
+update_key(struct arena *a, const char *key)
+{
+	if (strcmp(key, "tags") == 0 || strcmp(key, "customer_metadata") == 0 ||
+	    strcmp(key, "internal_metadata") == 0 || strcmp(key, "routes") == 0)
+		return arena_printf(a, "set_%s", key);
+	return key;
+}
+
+struct pb {
+	struct arena		*arena;
+	const struct ir		*ir;
+	const struct plan	*plan;
+	struct strbuf		 sb;
+	int			 redact_check;	/* a play checks secrets */
+};
+
+#define T	"    "		/* a task's indentation */
+
+static void
+task(struct pb *p, const struct plan_step *s, const char *what)
+{
+	const char *title = plan_step_title(p->arena, s);
+
+	sb_puts(&p->sb, "\n" T "- name: ");
+	ylit(&p->sb, what ? arena_printf(p->arena, "[%d] %s: %s", s->num,
+	    title, what) : arena_printf(p->arena, "[%d] %s", s->num, title));
+	sb_putc(&p->sb, '\n');
+}
+
+/* The root of the step's zone as the global zone sees it ("" for the
+ * global zone itself). */
+static const char *
+zroot(struct pb *p, const struct plan_step *s)
+{
+	if (s->zone == NULL)
+		return "";
+	return arena_printf(p->arena, "/%s/%s/root", s->zpool ? s->zpool :
+	    "zones", s->zone_uuid);
+}
+
+/* A command in the step's zone: zlogin UUID 'cmd', or cmd itself. */
+static const char *
+in_zone(struct pb *p, const struct plan_step *s, const char *cmd)
+{
+	if (s->zone == NULL)
+		return cmd;
+	return arena_printf(p->arena, "zlogin %s %s", shq(p->arena,
+	    s->zone_uuid), shq(p->arena, cmd));
+}
+
+/* Jinja: the path of F in the tree, at run time. */
+static const char *
+tree_path(struct pb *p, const struct outfile *f)
+{
+	return arena_printf(p->arena, "ztopo_tree ~ %s",
+	    jq(p->arena, arena_printf(p->arena, "/%s", f->path)));
+}
+
+static void
+kv(struct pb *p, const char *indent, const char *key, const char *val)
+{
+	sb_printf(&p->sb, "%s%s: ", indent, key);
+	yq(&p->sb, val);
+	sb_putc(&p->sb, '\n');
+}
+
+static void
+kv_lit(struct pb *p, const char *indent, const char *key, const char *val)
+{
+	sb_printf(&p->sb, "%s%s: ", indent, key);
+	ylit(&p->sb, val);
+	sb_putc(&p->sb, '\n');
+}
+
+static void
+image_task(struct pb *p, const struct plan_step *s)
+{
+	task(p, s, NULL);
+	sb_puts(&p->sb, T "  community.general.imgadm:\n");
+	kv_lit(p, T "    ", "uuid", s->image->uuid);
+	sb_puts(&p->sb, T "    state: present\n");
+}
+
+static void
+zone_task(struct pb *p, const struct plan_step *s)
+{
+	struct arena *a = p->arena;
+	const char *payload = arena_printf(a, "{{ lookup('ansible.builtin."
+	    "file', %s) | from_json }}", tree_path(p, s->file));
+	const char *reg = arena_printf(a, "ztopo_zone_%d", s->num);
+	json_error_t err;
+	json_t *o, *v;
+	const char *key, *upd = "";
+	void *iter;
+	struct vec keys;
+	size_t i;
+
+	if ((o = json_loadb(s->file->data, s->file->len, 0, &err)) == NULL)
+		return;
+	memset(&keys, 0, sizeof(keys));
+	for (iter = json_object_iter(o); iter != NULL;
+	    iter = json_object_iter_next(o, iter))
+		vec_push(a, &keys, (void *)json_object_iter_key(iter));
+	if (keys.n > 1)
+		qsort(keys.v, keys.n, sizeof(void *), cmp_key);
+
+	task(p, s, NULL);
+	sb_puts(&p->sb, T "  vars:\n");
+	kv(p, T "    ", "payload", payload);
+	sb_puts(&p->sb, T "  community.general.vmadm:\n");
+	sb_puts(&p->sb, T "    state: present\n");
+	for (i = 0; i < keys.n; i++) {
+		key = keys.v[i];
+		v = json_object_get(o, key);
+		if (vmadm_arg(key, v) == SKIP)
+			continue;
+		if (vmadm_arg(key, v) == DEFER) {
+			upd = arena_printf(a, "%s%s%s: payload[%s]", upd,
+			    upd[0] ? ", " : "", jq(a, update_key(a, key)),
+			    jq(a, key));
+			continue;
+		}
+		kv(p, T "    ", key, arena_printf(a, "{{ payload[%s] }}",
+		    jq(a, key)));
+	}
+	sb_printf(&p->sb, T "  register: %s\n", reg);
+	if (is_secret(s->file))
+		sb_puts(&p->sb, T "  no_log: true\n");
+	if (upd[0] != '\0') {
+		/* what the module could not pass, set once it created it */
+		const char *names = "";
+
+		for (i = 0; i < keys.n; i++)
+			if (vmadm_arg(keys.v[i], json_object_get(o,
+			    keys.v[i])) == DEFER)
+				names = arena_printf(a, "%s%s%s", names,
+				    names[0] ? ", " : "", (char *)keys.v[i]);
+		task(p, s, arena_printf(a, "set %s (vmadm update)", names));
+		sb_puts(&p->sb, T "  vars:\n");
+		kv(p, T "    ", "payload", payload);
+		sb_puts(&p->sb, T "  ansible.builtin.command:\n");
+		sb_puts(&p->sb, T "    argv: [\"vmadm\", \"update\", ");
+		yq(&p->sb, s->zone_uuid);
+		sb_puts(&p->sb, "]\n");
+		kv(p, T "    ", "stdin", arena_printf(a, "{{ {%s} | to_json }}",
+		    upd));
+		sb_printf(&p->sb, T "  when: %s is changed\n", reg);
+		if (is_secret(s->file))
+			sb_puts(&p->sb, T "  no_log: true\n");
+	}
+	json_decref(o);
+}
+
+/* mkdir -p the directory of DEST in the step's zone, then copy. */
+static void
+copy_task(struct pb *p, const struct plan_step *s, const char *reg)
+{
+	struct arena *a = p->arena;
+	const char *dest = arena_printf(a, "%s%s", zroot(p, s), s->dest);
+	const char *dir = arena_strndup(a, dest, (size_t)(strrchr(dest, '/') -
+	    dest));
+
+	task(p, s, "directory");
+	sb_puts(&p->sb, T "  ansible.builtin.file:\n");
+	kv_lit(p, T "    ", "path", dir);
+	sb_puts(&p->sb, T "    state: directory\n");
+	task(p, s, "copy");
+	sb_puts(&p->sb, T "  ansible.builtin.copy:\n");
+	kv(p, T "    ", "src", arena_printf(a, "{{ %s }}", tree_path(p,
+	    s->file)));
+	kv_lit(p, T "    ", "dest", dest);
+	kv(p, T "    ", "mode", arena_printf(a, "%04o", s->file->mode));
+	if (reg != NULL)
+		sb_printf(&p->sb, T "  register: %s\n", reg);
+	if (is_secret(s->file))
+		sb_puts(&p->sb, T "  diff: false\n" T "  no_log: true\n");
+}
+
+/* Run CMD (a shell command line, in the global zone) once per content
+ * of the step's file: a stamp named after its SHA-256 says it was done. */
+static void
+once_task(struct pb *p, const struct plan_step *s, const char *cmd)
+{
+	struct arena *a = p->arena;
+	const char *done = arena_printf(a, "%s/var/ztopo/done", zroot(p, s));
+
+	task(p, s, NULL);
+	sb_puts(&p->sb, T "  vars:\n");
+	kv(p, T "    ", "stamp", arena_printf(a, "{{ %s ~ '/' ~ %s ~ '.' ~ "
+	    "(lookup('ansible.builtin.file', %s) | hash('sha256')) }}",
+	    jq(a, done), jq(a, strrchr(s->dest, '/') + 1),
+	    tree_path(p, s->file)));
+	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
+	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
+	    "touch \"$ZTOPO_STAMP\"", cmd, shq(a, done)));
+	sb_puts(&p->sb, T "    creates: \"{{ stamp }}\"\n");
+	sb_puts(&p->sb, T "  environment:\n" T "    ZTOPO_STAMP: \"{{ stamp "
+	    "}}\"\n");
+}
+
+static void
+start_task(struct pb *p, const struct plan_step *s, const char *conf_changed)
+{
+	struct arena *a = p->arena;
+	const char *reg = arena_printf(a, "ztopo_state_%d", s->num);
+
+	task(p, s, "its state");
+	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
+	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
+	    "svcs -H -o state %s", shq(a, s->fmri))));
+	sb_printf(&p->sb, T "  register: %s\n", reg);
+	sb_puts(&p->sb, T "  changed_when: false\n" T "  failed_when: false\n");
+	task(p, s, NULL);
+	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
+	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
+	    "svcadm enable -s %s", shq(a, s->fmri))));
+	sb_printf(&p->sb, T "  when: %s.stdout != 'online'\n", reg);
+	if (conf_changed[0] != '\0') {
+		task(p, s, "restart, its configuration changed");
+		sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
+		kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
+		    "svcadm restart %s", shq(a, s->fmri))));
+		sb_printf(&p->sb, T "  when: %s.stdout == 'online' and (%s)\n",
+		    reg, conf_changed);
+	}
+}
+
+/* Give the installed file to the service's user (names resolve in the
+ * zone, not in the global zone where the copy module runs). */
+static void
+owner_task(struct pb *p, const struct plan_step *s)
+{
+	struct arena *a = p->arena;
+	const char *f = shq(a, s->dest), *reg;
+	const char *match = s->group ? arena_printf(a, "-user %s -group %s",
+	    shq(a, s->owner), shq(a, s->group)) : arena_printf(a, "-user %s",
+	    shq(a, s->owner));
+	const char *who = shq(a, s->group ? arena_printf(a, "%s:%s", s->owner,
+	    s->group) : s->owner);
+
+	reg = arena_printf(a, "ztopo_owner_%d", s->num);
+	task(p, s, "owner");
+	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
+	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
+	    "if [ -z \"$(find %s %s)\" ]; then chown %s %s && echo chowned; "
+	    "fi", f, match, who, f)));
+	sb_printf(&p->sb, T "  register: %s\n", reg);
+	sb_printf(&p->sb, T "  changed_when: \"'chowned' in %s.stdout\"\n",
+	    reg);
+}
+
+/* The steps of one stage on one host. */
+static void
+play(struct pb *p, size_t from, size_t to)
+{
+	struct arena *a = p->arena;
+	const struct plan_step *s0 = p->plan->steps[from];
+	const char *conf_changed = "";
+	const struct ir_zinst *unit = NULL;
+	int unit_set = 0;
+	size_t i;
+
+	sb_puts(&p->sb, "\n- name: ");
+	ylit(&p->sb, arena_printf(a, "stage %d on %s", s0->stage,
+	    s0->host->name));
+	sb_puts(&p->sb, "\n  hosts: ");
+	ylit(&p->sb, s0->host->name);
+	sb_puts(&p->sb, "\n  gather_facts: false\n  vars:\n"
+	    "    ztopo_tree: \"{{ playbook_dir | dirname }}\"\n  tasks:\n");
+	for (i = from; i < to; i++) {
+		const struct plan_step *s = p->plan->steps[i];
+		const char *reg;
+
+		if (!unit_set || s->zone != unit) {
+			unit = s->zone;
+			unit_set = 1;
+			conf_changed = "";
+		}
+		if (s->action == PLAN_IMAGE) {
+			image_task(p, s);
+			continue;
+		}
+		if (s->action == PLAN_ZONE) {
+			if (s->file != NULL)
+				zone_task(p, s);
+			continue;
+		}
+		/* a zone without a payload (uuid) cannot be reached; in an
+		 * HVM zone, zlogin reaches the zone, not the guest */
+		if (s->zone != NULL && (s->zone_uuid == NULL ||
+		    BRAND_IS_HVM(s->zone->zone->image->brand)))
+			continue;
+		switch (s->action) {
+		case PLAN_CONFIG:
+			reg = arena_printf(a, "ztopo_conf_%d", s->num);
+			copy_task(p, s, reg);
+			conf_changed = arena_printf(a, "%s%s%s is changed",
+			    conf_changed, conf_changed[0] ? " or " : "", reg);
+			if (s->owner != NULL)
+				owner_task(p, s);
+			break;
+		case PLAN_MANIFEST:
+			copy_task(p, s, NULL);
+			once_task(p, s, in_zone(p, s, arena_printf(a,
+			    "svccfg import %s", shq(a, s->dest))));
+			break;
+		case PLAN_START:
+			start_task(p, s, role_table[s->sinst->service->role].nova ?
+			    conf_changed : "");
+			break;
+		case PLAN_GRANTS:
+			copy_task(p, s, NULL);
+			once_task(p, s, in_zone(p, s, arena_printf(a,
+			    "%s/bin/mysql -u root < %s", s->sinst->prefix,
+			    shq(a, s->dest))));
+			break;
+		case PLAN_RABBITMQ:
+			copy_task(p, s, NULL);
+			once_task(p, s, in_zone(p, s, shq(a, s->dest)));
+			break;
+		default:
+			break;
+		}
+	}
+}
+
+/* The secret files the playbook deploys: a tree compiled with --redact
+ * holds placeholders there, which must not become passwords. */
+static void
+secrets_play(struct pb *p)
+{
+	struct vec files;
+	size_t i, j;
+
+	memset(&files, 0, sizeof(files));
+	for (i = 0; i < p->plan->nsteps; i++) {
+		const struct plan_step *s = p->plan->steps[i];
+
+		if (s->file == NULL || !is_secret(s->file))
+			continue;
+		for (j = 0; j < files.n; j++)
+			if (files.v[j] == s->file)
+				break;
+		if (j == files.n)
+			vec_push(p->arena, &files, (void *)s->file);
+	}
+	if (files.n == 0)
+		return;
+	sb_puts(&p->sb, "\n- name: \"the tree holds secret values, not "
+	    "@@placeholders@@\"\n  hosts: localhost\n  connection: local\n"
+	    "  gather_facts: false\n  vars:\n"
+	    "    ztopo_tree: \"{{ playbook_dir | dirname }}\"\n  tasks:\n");
+	sb_puts(&p->sb, T "- name: \"secret files are there and not "
+	    "compiled with --redact\"\n"
+	    T "  ansible.builtin.assert:\n"
+	    T "    that:\n"
+	    T "      - (ztopo_tree ~ '/' ~ item) is file\n"
+	    T "      - lookup('ansible.builtin.file', ztopo_tree ~ '/' ~ item) "
+	    "is not search('@@[A-Z0-9_]+@@')\n"
+	    T "    fail_msg: \"{{ item }} is missing or holds a placeholder: "
+	    "compile with --secrets FILE (or ZTOPO_SECRET_* variables), "
+	    "without --redact, before deploying\"\n"
+	    T "    quiet: true\n"
+	    T "  loop:\n");
+	for (i = 0; i < files.n; i++) {
+		sb_puts(&p->sb, T "    - ");
+		ylit(&p->sb, ((const struct outfile *)files.v[i])->path);
+		sb_putc(&p->sb, '\n');
+	}
+}
+
+static void
+playbook(const struct ir *ir, const struct plan *plan, struct outset *os)
+{
+	struct pb p;
+	size_t i, from;
+
+	memset(&p, 0, sizeof(p));
+	p.arena = ir->arena;
+	p.ir = ir;
+	p.plan = plan;
+	sb_init(&p.sb);
+	sb_printf(&p.sb, "# Deploys target %s (OpenStack %s) in the order of "
+	    "`ztopo plan`; generated by\n# ztopo, do not edit.  From the "
+	    "output directory:\n#\n#   ansible-playbook -i "
+	    "ansible/inventory.yml ansible/site.yml\n#\n# Tasks are named "
+	    "after the plan's steps ([N]).  Running it again changes\n# "
+	    "nothing; after a recompile it applies what changed.\n---\n",
+	    ir->target, release_name(ir->release));
+	secrets_play(&p);
+	for (from = 0; from < plan->nsteps; from = i) {
+		const struct plan_step *s = plan->steps[from];
+
+		for (i = from + 1; i < plan->nsteps &&
+		    plan->steps[i]->stage == s->stage &&
+		    plan->steps[i]->host == s->host; i++)
+			;
+		play(&p, from, i);
+	}
+	if (plan->nsteps == 0)
+		sb_puts(&p.sb, "[]\n");
+	out_add(os, "ansible/site.yml", p.sb.buf, p.sb.len, 0644, 0);
+	sb_free(&p.sb);
+}
+
+static int
+ansible_check(const struct ir *ir, struct diag *d)
+{
+	return plan_check(ir, d);
+}
+
+static int
+ansible_emit(const struct ir *ir, struct outset *os, struct diag *d,
+    const struct emit_opts *eo)
+{
+	struct plan *plan;
+
+	if ((plan = plan_build(ir, os, d)) == NULL)
+		return 1;
+	inventory(ir, os);
+	playbook(ir, plan, os);
+	return 0;
+}
+
+const struct backend ansible_backend = {
+	.name = "ansible",
+	.description = "Ansible inventory and playbook (ansible/)",
+	.check = ansible_check,
+	.emit = ansible_emit,
+};

@@ -1,0 +1,391 @@
+/*
+ * mysql.c -- MariaDB databases, accounts and grants, derived from where
+ * the clients of each mysql server run in the target.
+ *
+ * For every instance of a service with role mysql:
+ *
+ *	<host>/<zone>/mysql/grants.sql		(0600, holds passwords)
+ *
+ * One account 'user'@'address' per (credential user, client address)
+ * that needs it: the addresses are those of the credential's consumer
+ * edges whose server is this instance, as the server sees them (the
+ * client's address on a network both share).  A use the client's role
+ * does not make in this release (Zed nova-compute -> mysql) has no edge,
+ * so no account.  '%' only when the credential says any_host.
+ *
+ * Order: credentials in declaration order, then addresses ascending;
+ * databases in first-mention order.  Nothing is emitted from a hash.
+ *
+ * Quoting (see also doc/ztopo.5, ACCOUNTS):
+ *  - the file first sets a known session sql_mode, so its string literals
+ *    parse the same whatever the server's or the client's sql_mode
+ *    (NO_BACKSLASH_ESCAPES, ANSI_QUOTES, ORACLE...);  in string literals
+ *    a quote is doubled and a backslash is written \\ ;
+ *  - identifiers are back-quoted with back quotes doubled;
+ *  - in GRANT ... ON `db`.* the name is a LIKE pattern: _ % and \ are
+ *    escaped with a backslash so nova_api cannot also match novaXapi;
+ *  - SET NAMES utf8mb4 first, so a non-ASCII password is hashed from the
+ *    UTF-8 bytes a client will send.
+ *
+ * Idempotence: CREATE ... IF NOT EXISTS, GRANT of what is granted already
+ * is a no-op, and the password is set again (ALTER USER) only when the
+ * stored hash differs -- an unconditional ALTER USER would rewrite
+ * password_last_changed on every run.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "backend.h"
+
+/* Append S as a single-quoted SQL string literal (sql_mode TRADITIONAL). */
+static void
+sql_str(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '\'');
+	for (; *s; s++) {
+		switch (*s) {
+		case '\'':
+			sb_puts(sb, "''");
+			break;
+		case '\\':
+			sb_puts(sb, "\\\\");
+			break;
+		case '\n':
+			sb_puts(sb, "\\n");
+			break;
+		case '\r':
+			sb_puts(sb, "\\r");
+			break;
+		case '\032':
+			sb_puts(sb, "\\Z");
+			break;
+		default:
+			sb_putc(sb, *s);
+		}
+	}
+	sb_putc(sb, '\'');
+}
+
+/* Append S as a back-quoted identifier; PATTERN: escape LIKE wildcards. */
+static void
+sql_ident(struct strbuf *sb, const char *s, int pattern)
+{
+	sb_putc(sb, '`');
+	for (; *s; s++) {
+		if (*s == '`')
+			sb_putc(sb, '`');
+		else if (pattern && (*s == '_' || *s == '%' || *s == '\\'))
+			sb_putc(sb, '\\');
+		sb_putc(sb, *s);
+	}
+	sb_putc(sb, '`');
+}
+
+static int
+is_mysql(const struct ir_sinst *si)
+{
+	return si->service->role == ROLE_MYSQL;
+}
+
+/* Does credential C have a consumer whose server is SI? */
+static int
+serves(const struct ir_credential *c, const struct ir_sinst *si)
+{
+	size_t i;
+
+	for (i = 0; i < c->nconsumers; i++)
+		if (c->consumers[i]->server == si)
+			return 1;
+	return 0;
+}
+
+static const char *
+where(struct arena *a, const struct ir_sinst *si)
+{
+	return arena_printf(a, "service \"%s\" in zone \"%s\" of host \"%s\"",
+	    si->service->name, si->zone_name, si->host->name);
+}
+
+/*
+ * Located checks: one MySQL user cannot have two passwords on one
+ * server; one zone runs at most one MySQL server (one grants.sql).
+ */
+static int
+mysql_check(const struct ir *ir, struct diag *d)
+{
+	struct arena *a = ir->arena;
+	struct hash *done = hash_new(a), *zones = hash_new(a);
+	size_t s, i, j;
+	int errors = 0;
+
+	for (s = 0; s < ir->nsinsts; s++) {
+		const struct ir_sinst *si = ir->sinsts[s];
+		const struct ir_sinst *prev;
+		const char *key;
+
+		if (!is_mysql(si))
+			continue;
+		key = arena_printf(a, "%s/%s", si->host->name, si->zone_name);
+		if ((prev = hash_get(zones, key)) != NULL) {
+			/* the zone's services list, or the global placement */
+			struct loc l = si->zone != NULL ?
+			    ir_zone_loc(si->zone->zone, "services") : si->loc;
+
+			diag_error(d, l, "zone \"%s\" of host \"%s\" runs "
+			    "two MySQL servers, \"%s\" and \"%s\"; ztopo "
+			    "writes one grants.sql per zone", si->zone_name,
+			    si->host->name, prev->service->name,
+			    si->service->name);
+			if (si->zone == NULL)
+				diag_note(d, prev->loc, "\"%s\" is placed "
+				    "here", prev->service->name);
+			errors++;
+		} else
+			hash_put(zones, key, (void *)si);
+		for (i = 0; i < ir->ncredentials; i++) {
+			const struct ir_credential *ci = ir->credentials[i];
+
+			if (ci->kind != CRED_MYSQL || !serves(ci, si))
+				continue;
+			for (j = i + 1; j < ir->ncredentials; j++) {
+				const struct ir_credential *cj =
+				    ir->credentials[j];
+
+				if (cj->kind != CRED_MYSQL ||
+				    strcmp(ci->user, cj->user) != 0 ||
+				    ci->password == cj->password ||
+				    !serves(cj, si))
+					continue;
+				key = arena_printf(a, "%d:%d", ci->index,
+				    cj->index);
+				if (!hash_put(done, key, (void *)cj))
+					continue;
+				diag_error(d, cj->loc, "credential \"%s\" gives "
+				    "MySQL user \"%s\" the password \"%s\", but "
+				    "credential \"%s\" gives it \"%s\", on the "
+				    "same server (%s); one account has one "
+				    "password", cj->name, cj->user,
+				    cj->password->name, ci->name,
+				    ci->password->name, where(a, si));
+				diag_note(d, ci->loc, "credential \"%s\" is "
+				    "defined here", ci->name);
+				errors++;
+			}
+		}
+	}
+	return errors;
+}
+
+static int
+cmp_u32(const void *x, const void *y)
+{
+	uint32_t a = *(const uint32_t *)x, b = *(const uint32_t *)y;
+
+	return a < b ? -1 : a > b;
+}
+
+static void
+grants(struct strbuf *sb, const struct ir_credential *c, const char *host)
+{
+	size_t i, k;
+	int all = 0, grant_option = 0, n = 0;
+
+	for (i = 0; i < c->nprivileges; i++) {
+		if (strcmp(c->privileges[i], "GRANT OPTION") == 0)
+			grant_option = 1;
+		else if (strncmp(c->privileges[i], "ALL", 3) == 0)
+			all = 1;
+	}
+	for (k = 0; k < c->ndatabases; k++) {
+		sb_puts(sb, "GRANT ");
+		if (all)
+			sb_puts(sb, "ALL PRIVILEGES");
+		else {
+			n = 0;
+			for (i = 0; i < c->nprivileges; i++) {
+				const char *p = c->privileges[i];
+				size_t j;
+
+				if (strcmp(p, "GRANT OPTION") == 0)
+					continue;
+				for (j = 0; j < i; j++)
+					if (strcmp(c->privileges[j], p) == 0)
+						break;
+				if (j < i)
+					continue;
+				sb_printf(sb, "%s%s", n++ ? ", " : "", p);
+			}
+			if (n == 0)
+				sb_puts(sb, "USAGE");
+		}
+		sb_puts(sb, " ON ");
+		sql_ident(sb, c->databases[k], 1);
+		sb_puts(sb, ".* TO ");
+		sql_str(sb, c->user);
+		sb_putc(sb, '@');
+		sql_str(sb, host);
+		if (grant_option)
+			sb_puts(sb, " WITH GRANT OPTION");
+		sb_puts(sb, ";\n");
+	}
+}
+
+/* Create USER@HOST unless MADE (the accounts of this file) has it; grant. */
+static void
+account(struct strbuf *sb, struct arena *a, struct hash *made,
+    const struct ir_credential *c, const char *host, const char *password)
+{
+	/* the length keeps "a@b"@"c" and "a"@"b@c" apart */
+	const char *key = arena_printf(a, "%zu:%s@%s", strlen(c->user),
+	    c->user, host);
+
+	if (hash_put(made, key, (void *)c)) {
+		sb_puts(sb, "CREATE USER IF NOT EXISTS ");
+		sql_str(sb, c->user);
+		sb_putc(sb, '@');
+		sql_str(sb, host);
+		sb_puts(sb, " IDENTIFIED BY ");
+		sql_str(sb, password);
+		sb_puts(sb, ";\nSET @ztopo_user = ");
+		sql_str(sb, c->user);
+		sb_puts(sb, ", @ztopo_host = ");
+		sql_str(sb, host);
+		sb_puts(sb, ", @ztopo_password = ");
+		sql_str(sb, password);
+		sb_puts(sb, ";\nEXECUTE ztopo_password_sql;\n"
+		    "EXECUTE IMMEDIATE @ztopo_sql;\n");
+	}
+	grants(sb, c, host);
+}
+
+static void
+emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
+    const struct emit_opts *eo)
+{
+	struct arena *a = ir->arena;
+	struct hash *dbs = hash_new(a), *made = hash_new(a);
+	struct strbuf sb;
+	uint32_t *addrs;
+	size_t i, j, k, n;
+	int any = 0;
+
+	sb_init(&sb);
+	sb_printf(&sb,
+	    "-- grants.sql: MariaDB databases, accounts and grants for service\n"
+	    "-- \"%s\" in zone \"%s\" of host \"%s\", target \"%s\".\n"
+	    "-- Generated by ztopo from the .zt description: edit that, not "
+	    "this file.\n"
+	    "--\n"
+	    "-- Apply as a MariaDB administrator (10.4 or later):\n"
+	    "--     mariadb < grants.sql\n"
+	    "-- Applying it again succeeds and changes nothing, except a "
+	    "password that\n"
+	    "-- changed since, which is set again.  Accounts, grants and "
+	    "databases that\n"
+	    "-- are no longer described are left alone: nothing is revoked "
+	    "or dropped.\n"
+	    "%s"
+	    "\n"
+	    "SET NAMES utf8mb4;\n"
+	    "-- a known sql_mode, so the literals below parse the same everywhere\n"
+	    "SET SESSION sql_mode = 'TRADITIONAL';\n",
+	    si->service->name, si->zone_name, si->host->name, ir->target,
+	    eo->redact ? "-- The passwords are @@NAME@@ placeholders "
+	    "(--redact).\n" : "-- Holds passwords: keep it mode 0600, out of "
+	    "version control.\n");
+
+	for (i = 0; i < ir->ncredentials; i++) {
+		const struct ir_credential *c = ir->credentials[i];
+
+		if (c->kind != CRED_MYSQL || !serves(c, si))
+			continue;
+		if (!any++)
+			sb_putc(&sb, '\n');
+		for (k = 0; k < c->ndatabases; k++) {
+			if (!hash_put(dbs, c->databases[k], (void *)c))
+				continue;
+			sb_puts(&sb, "CREATE DATABASE IF NOT EXISTS ");
+			sql_ident(&sb, c->databases[k], 0);
+			sb_puts(&sb, ";\n");
+		}
+	}
+	if (any)
+		sb_puts(&sb, "\n"
+		    "-- ztopo_password_sql sets @ztopo_sql to an ALTER USER that "
+		    "gives the\n"
+		    "-- account @ztopo_user@@ztopo_host the password "
+		    "@ztopo_password, or to DO 0\n"
+		    "-- when it has that password already (ALTER USER would "
+		    "rewrite\n"
+		    "-- password_last_changed on every run).\n"
+		    "PREPARE ztopo_password_sql FROM 'SELECT IF((SELECT "
+		    "authentication_string\n"
+		    "    FROM mysql.user WHERE User = @ztopo_user AND Host = "
+		    "@ztopo_host)\n"
+		    "    <=> PASSWORD(@ztopo_password), ''DO 0'', "
+		    "CONCAT(''ALTER USER '',\n"
+		    "    QUOTE(@ztopo_user), ''@'', QUOTE(@ztopo_host), '' "
+		    "IDENTIFIED BY '',\n"
+		    "    QUOTE(@ztopo_password))) INTO @ztopo_sql';\n");
+	for (i = 0; i < ir->ncredentials; i++) {
+		const struct ir_credential *c = ir->credentials[i];
+		const char *pw;
+
+		if (c->kind != CRED_MYSQL || !serves(c, si))
+			continue;
+		pw = secret_text(a, c->password, eo);
+		sb_printf(&sb, "\n-- credential \"%s\", used by:\n", c->name);
+		addrs = arena_alloc(a, (c->nconsumers + 1) * sizeof(*addrs));
+		n = 0;
+		for (j = 0; j < c->nconsumers; j++) {
+			const struct ir_edge *e = c->consumers[j];
+
+			if (e->server != si)
+				continue;
+			sb_printf(&sb, "--   %s@%s/%s from %s\n",
+			    e->client->service->name, e->client->host->name,
+			    e->client->zone_name, ir_addr(ir, e->client_addr));
+			addrs[n++] = e->client_addr;
+		}
+		if (c->any_host) {
+			sb_puts(&sb, "-- any_host: one account for every "
+			    "address\n");
+			account(&sb, a, made, c, "%", pw);
+			continue;
+		}
+		qsort(addrs, n, sizeof(*addrs), cmp_u32);
+		for (j = 0; j < n; j++) {
+			if (j > 0 && addrs[j] == addrs[j - 1])
+				continue;
+			account(&sb, a, made, c, ir_addr(ir, addrs[j]), pw);
+		}
+	}
+	if (any)
+		sb_puts(&sb, "\nDEALLOCATE PREPARE ztopo_password_sql;\n"
+		    "SET @ztopo_user = NULL, @ztopo_host = NULL, "
+		    "@ztopo_password = NULL, @ztopo_sql = NULL;\n");
+	/* secret even with --redact: MANIFEST and .gitignore stay the same */
+	out_add(os, arena_printf(a, "%s/%s/mysql/grants.sql", si->host->name,
+	    si->zone_name), sb.buf, sb.len, 0600, 1);
+	sb_free(&sb);
+}
+
+static int
+mysql_emit(const struct ir *ir, struct outset *os, struct diag *d,
+    const struct emit_opts *eo)
+{
+	size_t i;
+
+	(void)d;
+	for (i = 0; i < ir->nsinsts; i++)
+		if (is_mysql(ir->sinsts[i]))
+			emit_one(ir, ir->sinsts[i], os, eo);
+	return 0;
+}
+
+const struct backend mysql_backend = {
+	.name = "mysql",
+	.description = "MariaDB databases, accounts and grants (grants.sql)",
+	.check = mysql_check,
+	.emit = mysql_emit,
+};

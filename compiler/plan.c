@@ -1,0 +1,849 @@
+/*
+ * plan.c -- the order in which a target is deployed.
+ *
+ * The unit of ordering is a zone instance, or the global zone of a host
+ * that runs services.  A unit depends on every other unit one of whose
+ * services its services use (the IR's edges), across hosts too, except
+ * on the other replicas of its own zone (a replica set comes up
+ * together).  Units that use each other in a cycle cannot be ordered:
+ * plan_check reports the cycle as a located error.
+ *
+ * A unit's stage is one more than the latest stage of what it uses;
+ * stage 1 imports the images.  Steps are numbered stage by stage, host by
+ * host (placement order), unit by unit, so the numbering is one valid
+ * order, and every step also lists the steps it needs (`after`), so a
+ * runner may do the hosts of one stage at once.  A unit's own steps:
+ *
+ *	create the zone			<host>/vmadm/<zone>.json
+ *	install its config files	<host>/<zone>/nova/<name>.conf
+ *	import its SMF manifests	<host>/<zone>/smf/<service>.xml
+ *	for each service, in the order of the uses between them:
+ *	    start it			svcadm enable -s FMRI
+ *	    apply MySQL grants		<host>/<zone>/mysql/grants.sql
+ *	    set up RabbitMQ		<host>/<zone>/rabbitmq/setup.sh
+ *
+ * Steps whose artifact was not generated are left out: the plan describes
+ * the tree that was compiled.  A service's FMRI comes from its manifest,
+ * else from the .zt (fmri) or its role's package; without one it is not
+ * started by the plan.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "../backends/backend.h"
+#include "plan.h"
+
+/* Where artifacts are installed inside a zone (or the global zone). */
+#define ZONE_MANIFEST_DIR	"/var/svc/manifest/site"
+#define GZ_MANIFEST_DIR		"/opt/custom/smf"
+#define ZTOPO_DIR		"/var/ztopo"
+
+static const char *const action_names[PLAN__COUNT] = {
+	[PLAN_IMAGE] = "import-image",
+	[PLAN_ZONE] = "create-zone",
+	[PLAN_CONFIG] = "install-config",
+	[PLAN_MANIFEST] = "import-manifest",
+	[PLAN_START] = "start-service",
+	[PLAN_GRANTS] = "apply-grants",
+	[PLAN_RABBITMQ] = "setup-rabbitmq",
+};
+
+const char *
+plan_action_name(enum plan_action a)
+{
+	return action_names[a];
+}
+
+/* ---- units and their dependencies */
+
+enum { WHITE, GREY, BLACK };
+
+struct unit {
+	const struct ir_host	 *host;
+	const struct ir_zinst	 *zi;		/* NULL: the global zone */
+	struct vec		  sinsts;	/* const struct ir_sinst * */
+	struct vec		  deps;		/* struct unit * */
+	struct vec		  via;		/* an edge per dep */
+	int			  index;
+	int			  mark;
+	int			  level;
+	int			  last;		/* its last step */
+};
+
+struct graph {
+	struct arena	*arena;
+	struct diag	*diag;
+	struct vec	 units;		/* struct unit *, placement order */
+	struct hash	*by_key;	/* "host/zone" -> unit */
+	struct vec	 stack;		/* DFS path */
+	struct hash	*reported;	/* cycles already reported */
+	int		 cycles;
+};
+
+static const char *
+unit_key(struct arena *a, const struct ir_host *h, const struct ir_zinst *zi)
+{
+	return arena_printf(a, "%s/%s", h->name, zi ? zi->zone->name :
+	    "global");
+}
+
+static struct unit *
+unit_of(const struct graph *g, const struct ir_sinst *si)
+{
+	return hash_get(g->by_key, unit_key(g->arena, si->host, si->zone));
+}
+
+static const char *
+unit_name(struct arena *a, const struct unit *u)
+{
+	if (u->zi == NULL)
+		return arena_printf(a, "global zone of %s", u->host->name);
+	return u->zi->zone->name;
+}
+
+static struct unit *
+new_unit(struct graph *g, const struct ir_host *h, const struct ir_zinst *zi)
+{
+	struct unit *u = arena_alloc(g->arena, sizeof(*u));
+
+	u->host = h;
+	u->zi = zi;
+	u->index = (int)g->units.n;
+	vec_push(g->arena, &g->units, u);
+	hash_put(g->by_key, unit_key(g->arena, h, zi), u);
+	return u;
+}
+
+static void
+graph_build(struct graph *g, struct arena *a, struct diag *d,
+    const struct ir *ir)
+{
+	size_t i, j;
+
+	memset(g, 0, sizeof(*g));
+	g->arena = a;
+	g->diag = d;
+	g->by_key = hash_new(a);
+	g->reported = hash_new(a);
+	for (i = 0; i < ir->nhosts; i++) {
+		const struct ir_host *h = ir->hosts[i];
+
+		for (j = 0; j < h->nzones; j++) {
+			struct unit *u = new_unit(g, h, h->zones[j]);
+			size_t k;
+
+			for (k = 0; k < h->zones[j]->nservices; k++)
+				vec_push(a, &u->sinsts,
+				    h->zones[j]->services[k]);
+		}
+		if (h->nglobal > 0) {
+			struct unit *u = new_unit(g, h, NULL);
+
+			for (j = 0; j < h->nglobal; j++)
+				vec_push(a, &u->sinsts, h->global[j]);
+		}
+	}
+	for (i = 0; i < ir->nedges; i++) {
+		const struct ir_edge *e = ir->edges[i];
+		struct unit *cu = unit_of(g, e->client);
+		struct unit *su = unit_of(g, e->server);
+
+		if (cu == NULL || su == NULL || cu == su)
+			continue;
+		/* replicas of one zone come up together */
+		if (cu->zi != NULL && su->zi != NULL &&
+		    cu->zi->zone == su->zi->zone)
+			continue;
+		for (j = 0; j < cu->deps.n; j++)
+			if (cu->deps.v[j] == su)
+				break;
+		if (j == cu->deps.n) {
+			vec_push(a, &cu->deps, su);
+			vec_push(a, &cu->via, (void *)e);
+		}
+	}
+}
+
+static const char *
+edge_text(struct arena *a, const struct ir_edge *e)
+{
+	const struct ir_sinst *c = e->client, *s = e->server;
+
+	return arena_printf(a, "\"%s\" in %s%s%s uses \"%s\" in %s%s%s",
+	    c->service->name, c->zone ? "zone \"" : "the global zone of ",
+	    c->zone ? c->zone_name : c->host->name, c->zone ? "\"" : "",
+	    s->service->name, s->zone ? "zone \"" : "the global zone of ",
+	    s->zone ? s->zone_name : s->host->name, s->zone ? "\"" : "");
+}
+
+static int
+cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(const char *const *)a, *(const char *const *)b);
+}
+
+/* The DFS path from unit TO (on the stack) back to TO is a cycle. */
+static void
+report_cycle(struct graph *g, const struct unit *to)
+{
+	struct arena *a = g->arena;
+	size_t i, p, n, k;
+	const char **names;
+	const char *text, *key;
+	const struct ir_edge **edges;
+
+	for (p = 0; p < g->stack.n && g->stack.v[p] != to; p++)
+		;
+	n = g->stack.n - p;
+	names = arena_alloc(a, (n + 1) * sizeof(*names));
+	edges = arena_alloc(a, (n + 1) * sizeof(*edges));
+	text = "";
+	for (i = 0; i < n; i++) {
+		const struct unit *u = g->stack.v[p + i];
+		const struct unit *next = i + 1 < n ? g->stack.v[p + i + 1] :
+		    to;
+
+		names[i] = unit_name(a, u);
+		text = arena_printf(a, "%s%s -> ", text, names[i]);
+		for (k = 0; k < u->deps.n; k++)
+			if (u->deps.v[k] == next)
+				edges[i] = u->via.v[k];
+	}
+	text = arena_printf(a, "%s%s", text, names[0]);
+	/* replicas repeat a cycle on every host, and may chain into longer
+	 * ones through the other replicas: one report per set of zones */
+	qsort(names, n, sizeof(*names), cmp_str);
+	key = "";
+	for (i = 0; i < n; i++)
+		if (i == 0 || strcmp(names[i], names[i - 1]) != 0)
+			key = arena_printf(a, "%s%s\n", key, names[i]);
+	if (!hash_put(g->reported, key, (void *)1))
+		return;
+	g->cycles++;
+	diag_error(g->diag, edges[0]->use->loc, "zones use each other's "
+	    "services in a cycle, so none of them can be deployed first: %s "
+	    "(here %s)", text, edge_text(a, edges[0]));
+	for (i = 1; i < n; i++)
+		diag_note(g->diag, edges[i]->use->loc, "%s",
+		    edge_text(a, edges[i]));
+}
+
+static void
+dfs(struct graph *g, struct unit *u)
+{
+	size_t i;
+
+	u->mark = GREY;
+	vec_push(g->arena, &g->stack, u);
+	for (i = 0; i < u->deps.n; i++) {
+		struct unit *d = u->deps.v[i];
+
+		if (d->mark == GREY) {
+			report_cycle(g, d);
+			continue;
+		}
+		if (d->mark == WHITE)
+			dfs(g, d);
+		if (d->level + 1 > u->level)
+			u->level = d->level + 1;
+	}
+	g->stack.n--;
+	u->mark = BLACK;
+}
+
+/* Order the units; the number of cycles found (reported). */
+static int
+graph_order(struct graph *g)
+{
+	size_t i;
+
+	for (i = 0; i < g->units.n; i++)
+		if (((struct unit *)g->units.v[i])->mark == WHITE)
+			dfs(g, g->units.v[i]);
+	return g->cycles;
+}
+
+int
+plan_check(const struct ir *ir, struct diag *d)
+{
+	struct graph g;
+
+	graph_build(&g, ir->arena, d, ir);
+	return graph_order(&g);
+}
+
+/* ---- reading the artifacts */
+
+/* The instances a generated SMF manifest defines, as FMRIs. */
+static void
+manifest_fmris(struct arena *a, const struct outfile *f, struct vec *out)
+{
+	xmlDocPtr doc;
+	xmlNodePtr root, sv, n;
+
+	doc = xmlReadMemory(f->data, (int)f->len, f->path, NULL,
+	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (doc == NULL)
+		return;
+	root = xmlDocGetRootElement(doc);
+	for (sv = root ? root->children : NULL; sv != NULL; sv = sv->next) {
+		xmlChar *name;
+
+		if (sv->type != XML_ELEMENT_NODE ||
+		    xmlStrcmp(sv->name, BAD_CAST "service") != 0 ||
+		    (name = xmlGetProp(sv, BAD_CAST "name")) == NULL)
+			continue;
+		for (n = sv->children; n != NULL; n = n->next) {
+			xmlChar *inst = NULL;
+
+			if (n->type != XML_ELEMENT_NODE)
+				continue;
+			if (xmlStrcmp(n->name,
+			    BAD_CAST "create_default_instance") == 0)
+				vec_push(a, out, arena_printf(a,
+				    "svc:/%s:default", (const char *)name));
+			else if (xmlStrcmp(n->name, BAD_CAST "instance") == 0 &&
+			    (inst = xmlGetProp(n, BAD_CAST "name")) != NULL)
+				vec_push(a, out, arena_printf(a, "svc:/%s:%s",
+				    (const char *)name, (const char *)inst));
+			xmlFree(inst);
+		}
+		xmlFree(name);
+	}
+	xmlFreeDoc(doc);
+}
+
+/* uuid and zpool of a vmadm payload. */
+static void
+payload_ids(struct arena *a, const struct outfile *f, const char **uuid,
+    const char **zpool)
+{
+	json_error_t err;
+	json_t *o, *v;
+
+	*uuid = NULL;
+	*zpool = "zones";
+	if (f == NULL || (o = json_loadb(f->data, f->len, 0, &err)) == NULL)
+		return;
+	if ((v = json_object_get(o, "uuid")) != NULL && json_is_string(v))
+		*uuid = arena_strdup(a, json_string_value(v));
+	if ((v = json_object_get(o, "zpool")) != NULL && json_is_string(v))
+		*zpool = arena_strdup(a, json_string_value(v));
+	json_decref(o);
+}
+
+/* svc:/ prefix for an FMRI written in the .zt without it. */
+static const char *
+full_fmri(struct arena *a, const char *s)
+{
+	if (strncmp(s, "svc:/", 5) == 0)
+		return s;
+	return arena_printf(a, "svc:/%s", s[0] == '/' ? s + 1 : s);
+}
+
+/* ---- building */
+
+struct build {
+	struct arena		*arena;
+	const struct ir		*ir;
+	const struct outset	*os;
+	struct graph		 g;
+	struct vec		 steps;
+	int			 stage;
+	const char		*uuid, *zpool;	/* of the current unit */
+};
+
+static struct plan_step *
+add_step(struct build *b, enum plan_action act, const struct unit *u,
+    const struct ir_sinst *si, const struct outfile *f)
+{
+	struct plan_step *s = arena_alloc(b->arena, sizeof(*s));
+
+	s->num = (int)b->steps.n + 1;
+	s->stage = b->stage;
+	s->action = act;
+	s->host = u->host;
+	s->zone = u->zi;
+	s->sinst = si;
+	s->file = f;
+	s->zone_uuid = b->uuid;
+	s->zpool = b->zpool;
+	vec_push(b->arena, &b->steps, s);
+	return s;
+}
+
+static void
+add_after(struct build *b, struct plan_step *s, int num)
+{
+	int *v;
+	size_t i;
+
+	for (i = 0; i < s->nafter; i++)
+		if (s->after[i] == num)
+			return;
+	v = arena_alloc(b->arena, (s->nafter + 1) * sizeof(int));
+	if (s->nafter)
+		memcpy(v, s->after, s->nafter * sizeof(int));
+	v[s->nafter++] = num;
+	s->after = v;
+}
+
+static const struct outfile *
+find(const struct build *b, const char *fmt, const char *x, const char *y,
+    const char *z)
+{
+	return out_find(b->os, arena_printf(b->arena, fmt, x, y, z));
+}
+
+static int
+cmp_file(const void *a, const void *b)
+{
+	const struct outfile *x = *(const struct outfile *const *)a;
+	const struct outfile *y = *(const struct outfile *const *)b;
+
+	return strcmp(x->path, y->path);
+}
+
+/* The unit's services in an order that starts what a service uses in
+ * the same zone before it (resolve.c rejects cycles among services). */
+static void
+start_order(struct arena *a, const struct unit *u,
+    const struct ir_sinst *si, struct hash *done, struct vec *out)
+{
+	const char *key = arena_printf(a, "%d", si->index);
+	size_t i;
+
+	if (!hash_put(done, key, (void *)1))
+		return;
+	for (i = 0; i < si->nout; i++) {
+		const struct ir_sinst *s = si->out[i]->server;
+		size_t j;
+
+		for (j = 0; j < u->sinsts.n; j++)
+			if (u->sinsts.v[j] == s && s != si)
+				start_order(a, u, s, done, out);
+	}
+	vec_push(a, out, (void *)si);
+}
+
+static void
+unit_steps(struct build *b, struct unit *u, const int *image_step)
+{
+	struct arena *a = b->arena;
+	const char *host = u->host->name;
+	const char *zname = u->zi ? u->zi->zone->name : "global";
+	const struct ir_sinst *nova = NULL;
+	struct plan_step *s, *first;
+	struct vec conf, order;
+	struct hash *done = hash_new(a);
+	size_t i, j, start = b->steps.n;
+
+	b->uuid = NULL;
+	b->zpool = NULL;
+	if (u->zi != NULL) {
+		const struct outfile *f = find(b, "%s/vmadm/%s.json", host,
+		    zname, NULL);
+
+		payload_ids(a, f, &b->uuid, &b->zpool);
+		first = add_step(b, PLAN_ZONE, u, NULL, f);
+		first->zone_uuid = b->uuid;
+		first->zpool = b->zpool;
+		for (i = 0; i < b->ir->nimages; i++)
+			if (image_step[i] > 0 &&
+			    (b->ir->images[i] == u->zi->zone->image))
+				add_after(b, first, image_step[i]);
+		for (i = 0; i < u->zi->zone->ndisks; i++)
+			for (j = 0; j < b->ir->nimages; j++)
+				if (image_step[j] > 0 &&
+				    b->ir->images[j] == u->zi->zone->disks[i].image)
+					add_after(b, first, image_step[j]);
+	}
+
+	/* config fragments, for the nova services of the unit */
+	for (i = 0; i < u->sinsts.n && nova == NULL; i++) {
+		const struct ir_sinst *si = u->sinsts.v[i];
+
+		if (role_table[si->service->role].nova && si->config_dir)
+			nova = si;
+	}
+	memset(&conf, 0, sizeof(conf));
+	if (nova != NULL) {
+		const char *pfx = arena_printf(a, "%s/%s/nova/", host, zname);
+		size_t n = strlen(pfx);
+
+		for (i = 0; i < b->os->files.n; i++) {
+			const struct outfile *f = b->os->files.v[i];
+
+			if (strncmp(f->path, pfx, n) == 0 &&
+			    strchr(f->path + n, '/') == NULL)
+				vec_push(a, &conf, (void *)f);
+		}
+		if (conf.n > 1)
+			qsort(conf.v, conf.n, sizeof(void *), cmp_file);
+	}
+	for (i = 0; i < conf.n; i++) {
+		const struct outfile *f = conf.v[i];
+
+		s = add_step(b, PLAN_CONFIG, u, nova, f);
+		s->dest = arena_printf(a, "%s/%s", nova->config_dir,
+		    strrchr(f->path, '/') + 1);
+		s->owner = nova->service->user;
+		s->group = nova->service->group;
+	}
+
+	/* manifests */
+	for (i = 0; i < u->sinsts.n; i++) {
+		const struct ir_sinst *si = u->sinsts.v[i];
+		const struct outfile *f = find(b, "%s/%s/smf/%s.xml", host,
+		    zname, si->service->name);
+		struct vec fmris;
+
+		if (f == NULL)
+			continue;
+		s = add_step(b, PLAN_MANIFEST, u, si, f);
+		s->dest = arena_printf(a, "%s/%s.xml", u->zi ?
+		    ZONE_MANIFEST_DIR : GZ_MANIFEST_DIR, si->service->name);
+		memset(&fmris, 0, sizeof(fmris));
+		manifest_fmris(a, f, &fmris);
+		s->fmri = fmris.n ? fmris.v[0] : NULL;
+	}
+
+	/* start, and set up the servers as soon as they run */
+	memset(&order, 0, sizeof(order));
+	for (i = 0; i < u->sinsts.n; i++)
+		start_order(a, u, u->sinsts.v[i], done, &order);
+	for (i = 0; i < order.n; i++) {
+		const struct ir_sinst *si = order.v[i];
+		const struct ir_service *sv = si->service;
+		const struct outfile *f = find(b, "%s/%s/smf/%s.xml", host,
+		    zname, sv->name);
+		struct vec fmris;
+
+		memset(&fmris, 0, sizeof(fmris));
+		if (f != NULL)
+			manifest_fmris(a, f, &fmris);
+		else if (sv->fmri != NULL)
+			vec_push(a, &fmris, (void *)full_fmri(a, sv->fmri));
+		else if (sv->packaged && role_table[sv->role].packaged_fmri)
+			vec_push(a, &fmris,
+			    (void *)role_table[sv->role].packaged_fmri);
+		for (j = 0; j < fmris.n; j++) {
+			s = add_step(b, PLAN_START, u, si, NULL);
+			s->fmri = fmris.v[j];
+		}
+		if (sv->role == ROLE_MYSQL && (f = find(b,
+		    "%s/%s/mysql/grants.sql", host, zname, NULL)) != NULL) {
+			s = add_step(b, PLAN_GRANTS, u, si, f);
+			s->dest = ZTOPO_DIR "/mysql/grants.sql";
+		}
+		if (sv->role == ROLE_RABBITMQ && (f = find(b,
+		    "%s/%s/rabbitmq/setup.sh", host, zname, NULL)) != NULL) {
+			s = add_step(b, PLAN_RABBITMQ, u, si, f);
+			s->dest = ZTOPO_DIR "/rabbitmq/setup.sh";
+		}
+	}
+
+	/* chain: the unit's first step needs what the unit uses, every
+	 * other step the one before it */
+	for (i = start + 1; i < b->steps.n; i++)
+		add_after(b, b->steps.v[i], (int)i);
+	for (i = 0; i < u->deps.n; i++) {
+		const struct unit *d = u->deps.v[i];
+
+		if (d->last > 0 && start < b->steps.n)
+			add_after(b, b->steps.v[start], d->last);
+		/* a unit without steps is ready when what it uses is */
+		if (d->last > u->last)
+			u->last = d->last;
+	}
+	if (start < b->steps.n)
+		u->last = (int)b->steps.n;
+}
+
+static int
+cmp_int(const void *a, const void *b)
+{
+	int x = *(const int *)a, y = *(const int *)b;
+
+	return x < y ? -1 : x > y;
+}
+
+struct plan *
+plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
+{
+	struct arena *a = ir->arena;
+	struct build b;
+	struct plan *p;
+	int *image_step, maxlevel = -1, level;
+	size_t i, j, k;
+
+	memset(&b, 0, sizeof(b));
+	b.arena = a;
+	b.ir = ir;
+	b.os = os;
+	graph_build(&b.g, a, d, ir);
+	if (graph_order(&b.g) > 0)
+		return NULL;
+
+	/* stage 1: every host imports the images its zones boot from */
+	image_step = arena_alloc(a, (ir->nimages + 1) * sizeof(int));
+	b.stage = 1;
+	for (i = 0; i < ir->nhosts; i++) {
+		const struct ir_host *h = ir->hosts[i];
+
+		for (j = 0; j < ir->nimages; j++) {
+			const struct ir_image *im = ir->images[j];
+			int used = 0;
+
+			image_step[j] = 0;
+			for (k = 0; k < h->nzones && !used; k++) {
+				const struct ir_zone *z = h->zones[k]->zone;
+				size_t m;
+
+				used = z->image == im;
+				for (m = 0; m < z->ndisks && !used; m++)
+					used = z->disks[m].image == im;
+			}
+			if (used) {
+				struct plan_step *s = arena_alloc(a,
+				    sizeof(*s));
+
+				s->num = (int)b.steps.n + 1;
+				s->stage = 1;
+				s->action = PLAN_IMAGE;
+				s->host = h;
+				s->image = im;
+				vec_push(a, &b.steps, s);
+			}
+		}
+	}
+	if (b.steps.n == 0)
+		b.stage = 0;
+
+	for (i = 0; i < b.g.units.n; i++) {
+		const struct unit *u = b.g.units.v[i];
+
+		if (u->level > maxlevel)
+			maxlevel = u->level;
+	}
+	for (level = 0; level <= maxlevel; level++) {
+		b.stage++;
+		for (i = 0; i < ir->nhosts; i++) {
+			for (j = 0; j < b.g.units.n; j++) {
+				struct unit *u = b.g.units.v[j];
+
+				if (u->host != ir->hosts[i] || u->level != level)
+					continue;
+				/* the image steps of this host */
+				for (k = 0; k < ir->nimages; k++) {
+					size_t m;
+
+					image_step[k] = 0;
+					for (m = 0; m < b.steps.n; m++) {
+						const struct plan_step *s =
+						    b.steps.v[m];
+
+						if (s->action == PLAN_IMAGE &&
+						    s->host == u->host &&
+						    s->image == ir->images[k])
+							image_step[k] = s->num;
+					}
+				}
+				unit_steps(&b, u, image_step);
+			}
+		}
+	}
+	for (i = 0; i < b.steps.n; i++) {
+		struct plan_step *s = b.steps.v[i];
+
+		if (s->nafter > 1)
+			qsort(s->after, s->nafter, sizeof(int), cmp_int);
+	}
+	p = arena_alloc(a, sizeof(*p));
+	p->ir = ir;
+	p->steps = (struct plan_step **)b.steps.v;
+	p->nsteps = b.steps.n;
+	p->nstages = b.stage;
+	return p;
+}
+
+/* ---- printing */
+
+static const char *
+where(struct arena *a, const struct plan_step *s)
+{
+	if (s->zone == NULL)
+		return "in the global zone";
+	return arena_printf(a, "in zone %s", s->zone->zone->name);
+}
+
+const char *
+plan_step_title(struct arena *a, const struct plan_step *s)
+{
+	const char *svc = s->sinst ? s->sinst->service->name : "";
+
+	switch (s->action) {
+	case PLAN_IMAGE:
+		return arena_printf(a, "import image %s", s->image->name);
+	case PLAN_ZONE:
+		return arena_printf(a, "create zone %s",
+		    s->zone->zone->name);
+	case PLAN_CONFIG:
+		return arena_printf(a, "install %s %s",
+		    strrchr(s->file->path, '/') + 1, where(a, s));
+	case PLAN_MANIFEST:
+		return arena_printf(a, "import the manifest of %s %s", svc,
+		    where(a, s));
+	case PLAN_START:
+		return arena_printf(a, "start %s %s", svc, where(a, s));
+	case PLAN_GRANTS:
+		return arena_printf(a, "apply the MySQL grants %s",
+		    where(a, s));
+	case PLAN_RABBITMQ:
+		return arena_printf(a, "set up RabbitMQ %s", where(a, s));
+	case PLAN__COUNT:
+		break;
+	}
+	return "";
+}
+
+/* What the step works with: an artifact, an FMRI, an image uuid. */
+static const char *
+step_detail(struct arena *a, const struct plan_step *s)
+{
+	switch (s->action) {
+	case PLAN_IMAGE:
+		return s->image->uuid;
+	case PLAN_ZONE:
+		return s->file ? s->file->path : "(no vmadm payload generated)";
+	case PLAN_CONFIG:
+	case PLAN_GRANTS:
+	case PLAN_RABBITMQ:
+		return arena_printf(a, "%s -> %s", s->file->path, s->dest);
+	case PLAN_MANIFEST:
+		return arena_printf(a, "%s -> %s", s->file->path, s->dest);
+	case PLAN_START:
+		return s->fmri;
+	case PLAN__COUNT:
+		break;
+	}
+	return "";
+}
+
+int
+plan_print_text(const struct plan *p, FILE *fp)
+{
+	struct arena *a = p->ir->arena;
+	const char **title, **detail;
+	size_t i, nzones = 0, nglobal = 0;
+	int wnum = 1, whost = 0, wtitle = 0, stage = 0, n;
+
+	for (i = 0; i < p->ir->nhosts; i++) {
+		nzones += p->ir->hosts[i]->nzones;
+		nglobal += p->ir->hosts[i]->nglobal > 0;
+	}
+	for (n = (int)p->nsteps; n >= 10; n /= 10)
+		wnum++;
+	title = arena_alloc(a, (p->nsteps + 1) * sizeof(*title));
+	detail = arena_alloc(a, (p->nsteps + 1) * sizeof(*detail));
+	for (i = 0; i < p->nsteps; i++) {
+		const struct plan_step *s = p->steps[i];
+
+		title[i] = plan_step_title(a, s);
+		detail[i] = step_detail(a, s);
+		if ((int)strlen(s->host->name) > whost)
+			whost = (int)strlen(s->host->name);
+		if ((int)strlen(title[i]) > wtitle)
+			wtitle = (int)strlen(title[i]);
+	}
+	fprintf(fp, "# deployment plan of target %s (OpenStack %s): %zu "
+	    "host%s, %zu zone%s, %zu global zone%s with services, %zu "
+	    "step%s in %d stage%s\n", p->ir->target,
+	    release_name(p->ir->release), p->ir->nhosts,
+	    p->ir->nhosts == 1 ? "" : "s", nzones, nzones == 1 ? "" : "s",
+	    nglobal, nglobal == 1 ? "" : "s", p->nsteps,
+	    p->nsteps == 1 ? "" : "s", p->nstages, p->nstages == 1 ? "" : "s");
+	fputs("# Run the steps in order.  A stage needs only the stages "
+	    "before it, so the\n# hosts of one stage may run their steps "
+	    "at the same time.  Paths on the\n# left are in the output "
+	    "tree, on the right inside the zone.\n", fp);
+	for (i = 0; i < p->nsteps; i++) {
+		const struct plan_step *s = p->steps[i];
+
+		if (s->stage != stage) {
+			stage = s->stage;
+			fprintf(fp, "\nstage %d%s\n", stage,
+			    s->action == PLAN_IMAGE ? ": images" : "");
+		}
+		fprintf(fp, "  %*d  %-*s  %-*s  %s\n", wnum, s->num, whost,
+		    s->host->name, wtitle, title[i], detail[i]);
+	}
+	if (ferror(fp))
+		return -1;
+	return 0;
+}
+
+int
+plan_print_json(const struct plan *p, FILE *fp)
+{
+	json_t *root = json_object(), *steps = json_array();
+	size_t i, j;
+	char *text;
+	int rc = 0;
+
+	json_object_set_new(root, "target", json_string(p->ir->target));
+	json_object_set_new(root, "release",
+	    json_string(release_name(p->ir->release)));
+	json_object_set_new(root, "stages", json_integer(p->nstages));
+	for (i = 0; i < p->nsteps; i++) {
+		const struct plan_step *s = p->steps[i];
+		json_t *o = json_object(), *after = json_array();
+
+		json_object_set_new(o, "step", json_integer(s->num));
+		json_object_set_new(o, "stage", json_integer(s->stage));
+		json_object_set_new(o, "action",
+		    json_string(plan_action_name(s->action)));
+		json_object_set_new(o, "title",
+		    json_string(plan_step_title(p->ir->arena, s)));
+		json_object_set_new(o, "host", json_string(s->host->name));
+		if (s->action != PLAN_IMAGE)
+			json_object_set_new(o, "zone", json_string(s->zone ?
+			    s->zone->zone->name : "global"));
+		if (s->sinst != NULL && s->action != PLAN_CONFIG)
+			json_object_set_new(o, "service",
+			    json_string(s->sinst->service->name));
+		if (s->image != NULL) {
+			json_object_set_new(o, "image",
+			    json_string(s->image->name));
+			json_object_set_new(o, "image_uuid",
+			    json_string(s->image->uuid));
+		}
+		if (s->file != NULL)
+			json_object_set_new(o, "file",
+			    json_string(s->file->path));
+		if (s->dest != NULL)
+			json_object_set_new(o, "dest", json_string(s->dest));
+		if (s->fmri != NULL)
+			json_object_set_new(o, "fmri", json_string(s->fmri));
+		if (s->zone_uuid != NULL)
+			json_object_set_new(o, "zone_uuid",
+			    json_string(s->zone_uuid));
+		for (j = 0; j < s->nafter; j++)
+			json_array_append_new(after, json_integer(s->after[j]));
+		json_object_set_new(o, "after", after);
+		json_array_append_new(steps, o);
+	}
+	json_object_set_new(root, "steps", steps);
+	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(root);
+	if (text == NULL)
+		return -1;
+	if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF)
+		rc = -1;
+	free(text);
+	return rc;
+}
