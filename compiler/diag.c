@@ -64,12 +64,36 @@ print_source(FILE *out, struct loc l)
 	fputc('\n', out);
 }
 
+/* Has this very diagnostic (level, place, text) been reported before? */
+static int
+is_repeat(struct diag *d, enum diag_level lvl, struct loc l, const char *fmt,
+    va_list ap)
+{
+	va_list aq;
+	char msg[1024];
+	const char *key;
+
+	va_copy(aq, ap);
+	vsnprintf(msg, sizeof(msg), fmt, aq);
+	va_end(aq);
+	if (d->seen == NULL) {
+		d->seen_arena = arena_new();
+		d->seen = hash_new(d->seen_arena);
+	}
+	key = arena_printf(d->seen_arena, "%d:%p:%d:%d:%s", (int)lvl,
+	    (const void *)l.src, l.line, l.col, msg);
+	d->duplicate = !hash_put(d->seen, key, (void *)1);
+	return d->duplicate;
+}
+
 void
 diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
     const char *fmt, va_list ap)
 {
 	static const char *names[] = { "error", "warning", "note" };
 
+	if (lvl == DIAG_NOTE ? d->duplicate : is_repeat(d, lvl, l, fmt, ap))
+		return;
 	switch (lvl) {
 	case DIAG_ERROR:
 		d->errors++;
@@ -153,6 +177,10 @@ diag_finish(struct diag *d)
 		    d->errors - d->printed_errors,
 		    d->errors - d->printed_errors == 1 ? "" : "s");
 	fflush(d->out);
+	if (d->seen_arena != NULL)
+		arena_free(d->seen_arena);
+	d->seen_arena = NULL;
+	d->seen = NULL;
 }
 
 int

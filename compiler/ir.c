@@ -691,11 +691,20 @@ ir_empty(struct arena *a, struct model *m)
 /*
  * Resolve the description and lower TARGET (NULL: the only target; "*":
  * every target in turn, for `check`).  Returns the IR of the (last)
- * target, or NULL after errors.
+ * target, or NULL after errors in any of them.
  */
 struct ir *
 ir_build(struct arena *a, struct diag *diag, struct ast_dir *top,
     const char *target)
+{
+	return ir_build_each(a, diag, top, target, NULL, NULL);
+}
+
+/* The same, calling EACH on every target's IR as soon as it is lowered
+ * (before the next target reuses the declarations). */
+struct ir *
+ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
+    const char *target, ir_each_fn *each, void *arg)
 {
 	struct model m;
 	struct target *ts;
@@ -711,8 +720,14 @@ ir_build(struct arena *a, struct diag *diag, struct ast_dir *top,
 		read_target(&m, &ts[i]);
 	}
 	resolve_warn_unused(&m);
-	if (nt == 0 && target != NULL && strcmp(target, "*") == 0)
-		return diag->errors ? NULL : ir_empty(a, &m);	/* a library */
+	if (nt == 0 && target != NULL && strcmp(target, "*") == 0) {
+		if (diag->errors)
+			return NULL;
+		ir = ir_empty(a, &m);		/* a library */
+		if (each != NULL)
+			each(ir, arg);
+		return diag->errors ? NULL : ir;
+	}
 	if (nt == 0) {
 		diag_error(diag, (struct loc){ NULL, 0, 0, 0 },
 		    "the description declares no target");
@@ -738,6 +753,8 @@ ir_build(struct arena *a, struct diag *diag, struct ast_dir *top,
 		found = 1;
 		reset(&m);
 		ir = lower(&m, &ts[i], ts, nt);
+		if (ir != NULL && each != NULL)
+			each(ir, arg);
 	}
 	if (!found) {
 		const char **names = arena_alloc(a, (nt + 1) * sizeof(*names));

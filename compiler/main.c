@@ -97,6 +97,18 @@ usage(const char *fmt, const char *arg)
 	return EXIT_USAGE;
 }
 
+/* The backends' located checks, on every target's IR ("*": all of them). */
+static void
+check_backends(struct ir *ir, void *arg)
+{
+	struct diag *d = arg;
+	size_t i;
+
+	for (i = 0; backends[i] != NULL; i++)
+		if (backends[i]->check != NULL)
+			backends[i]->check(ir, d);
+}
+
 /* Load and lower; NULL after errors (printed). *status says which. */
 static struct ir *
 build(struct arena *a, struct diag *d, const struct opts *o,
@@ -104,7 +116,6 @@ build(struct arena *a, struct diag *d, const struct opts *o,
 {
 	struct ast_dir *top;
 	struct ir *ir;
-	size_t i;
 
 	if (ast_load(a, d, o->file, &top) == -1) {
 		*status = EXIT_USAGE;
@@ -114,12 +125,7 @@ build(struct arena *a, struct diag *d, const struct opts *o,
 		*status = EXIT_INPUT;
 		return NULL;
 	}
-	ir = ir_build(a, d, top, target);
-	if (ir != NULL) {
-		for (i = 0; backends[i] != NULL; i++)
-			if (backends[i]->check != NULL)
-				backends[i]->check(ir, d);
-	}
+	ir = ir_build_each(a, d, top, target, check_backends, d);
 	if (ir == NULL || d->errors) {
 		*status = EXIT_INPUT;
 		return NULL;

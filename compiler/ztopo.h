@@ -82,6 +82,11 @@ struct diag {
 	int	 werror;		/* warnings count as errors */
 	int	 quiet_warnings;
 	FILE	*out;
+	/* diagnostics already printed: checks that run once per target
+	 * report a problem of a shared declaration only once */
+	struct arena	*seen_arena;
+	struct hash	*seen;
+	int		 duplicate;	/* last report was a repeat */
 };
 
 void	diag_init(struct diag *, FILE *);
