@@ -42,6 +42,7 @@ struct outset {
 	struct arena	*arena;
 	struct vec	 files;		/* struct outfile *, in emit order */
 	struct hash	*index;		/* path -> struct outfile * */
+	int		 redacted;	/* secrets are placeholders */
 };
 
 /* Options of one run that backends may consult. */

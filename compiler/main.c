@@ -16,12 +16,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "../backends/backend.h"
 #include "graph.h"
 #include "output.h"
 #include "plan.h"
 #include "secrets.h"
+
+#define SYSTEM_SMF_DTD	"/usr/share/lib/xml/dtd/service_bundle.dtd.1"
 
 static const char usage_text[] =
 "usage: ztopo check FILE [-t TARGET] [-W]\n"
@@ -297,6 +300,7 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 		return print_zone(a, d, ir, &os, o);
 	secrets_gitignore(&os);
 	out_manifest(&os);
+	os.redacted = o->emit.redact;
 	rc = out_write_tree(&os, o->outdir, o->check, stdout);
 	if (rc == -1)
 		return EXIT_USAGE;
@@ -514,6 +518,14 @@ main(int argc, char **argv)
 	o.file = argv[optind++];
 	if (optind < argc)
 		return usage("unexpected argument \"%s\"", argv[optind]);
+	if (o.emit.smf_dtd != NULL && access(o.emit.smf_dtd, R_OK) == -1) {
+		fprintf(stderr, "ztopo: --smf-dtd %s: %s\n", o.emit.smf_dtd,
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	/* on SmartOS the system's own DTD is there: always validate */
+	if (o.emit.smf_dtd == NULL && access(SYSTEM_SMF_DTD, R_OK) == 0)
+		o.emit.smf_dtd = SYSTEM_SMF_DTD;
 
 	a = arena_new();
 	diag_init(&d, stderr);

@@ -701,9 +701,11 @@ out_write_tree(struct outset *os, const char *dir, int check_only,
 		st[i] = exists ? compare(dfd, f, &oldst[i]) : F_NEW;
 		if (st[i] == F_SAME)
 			continue;
-		/* a checkout lacks the (gitignored) secret files: --check
-		 * is about what is committed */
-		if (check_only && is_secret(f) && st[i] == F_NEW)
+		/* a checkout lacks the (gitignored) secret files, and
+		 * placeholders never equal real values: --check is about what
+		 * is committed */
+		if (check_only && is_secret(f) &&
+		    (st[i] == F_NEW || os->redacted))
 			continue;
 		chg[nchg].path = f->path;
 		chg[nchg++].what = st[i] == F_NEW ? "new" : "changed";

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # compile --smf-dtd validates every manifest in-process before anything is
 # written: a DTD the manifests do not satisfy, a file that is not a DTD or
-# a missing file is an error (exit 1) and leaves the output tree as it
-# was; the real DTD passes.  Without --smf-dtd nothing is validated.
+# a missing file is an error (exit 1; a missing file: exit 2) and leaves
+# the output tree as it was; the real DTD passes.  Without --smf-dtd nothing is validated.
 set -u
 ROOT=${ROOT:-$(cd "$(dirname "$0")/../.." && pwd)}
 ZTOPO=${ZTOPO:-$ROOT/ztopo}
@@ -19,11 +19,12 @@ no() { echo "not ok - $1"; fail=1; }
 "$ZTOPO" compile "$ex" --redact -o out || { echo "compile failed"; exit 1; }
 before=$(cd out && find . -type f -exec sha256sum {} + | sort)
 
-# refuse DTD NAME MESSAGE: exit 1, MESSAGE on stderr, tree unchanged
+# refuse DTD NAME MESSAGE [STATUS]: exit STATUS (1), MESSAGE on stderr,
+# tree unchanged
 refuse() {
 	"$ZTOPO" compile "$ex" --redact --smf-dtd "$1" -o out 2>err
 	st=$?
-	if [ $st = 1 ] && grep -qF -- "$3" err &&
+	if [ $st = "${4:-1}" ] && grep -qF -- "$3" err &&
 	    [ "$before" = "$(cd out && find . -type f -exec sha256sum {} + | sort)" ]; then
 		ok "$2"
 	else
@@ -41,7 +42,7 @@ refuse empty.dtd "manifests invalid against a DTD" \
     no "every invalid manifest is reported: $(grep -c 'is not valid against' err) of 9"
 printf '<!ELEMENT service_bundle (\n' >garbage.dtd
 refuse garbage.dtd "a file that is not a DTD" "cannot use the SMF DTD garbage.dtd"
-refuse no-such.dtd "a missing DTD" "cannot use the SMF DTD no-such.dtd"
+refuse no-such.dtd "a missing DTD" "ztopo: --smf-dtd no-such.dtd: No such file or directory" 2
 
 if [ ! -f "$dtd" ]; then
 	echo "SKIP: SMF DTD not found at $dtd; the real DTD not tried"
