@@ -538,6 +538,8 @@ finish_instances(struct lower *lw)
 			    "%s/etc/nova/nova.conf.d", si->prefix);
 		if (si->service->start != NULL)
 			si->start = si->service->start;
+		else if (lw->ir->release == REL_ZED && r->exec_zed != NULL)
+			si->start = expand(a, r->exec_zed, si);
 		else if (r->exec != NULL)
 			si->start = expand(a, r->exec, si);
 	}

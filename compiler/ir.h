@@ -62,6 +62,7 @@ struct role_info {
 	unsigned	 releases;	/* bit (1 << REL_x) per release */
 	int		 nova;		/* reads nova.conf */
 	const char	*exec;		/* default start command, or NULL */
+	const char	*exec_zed;	/* ...where Zed runs it differently */
 	const char	*user, *group;	/* default credentials, or NULL */
 	int		 ports[3];	/* default listen ports, 0-terminated */
 	enum ir_duration duration;

@@ -37,8 +37,6 @@ int		 resolve(struct model *, struct arena *, struct diag *,
 /* Look V up as a name of kind K; reports unknown names and wrong kinds. */
 struct decl	*model_lookup(struct model *, enum kind, struct ast_value *);
 const char	*value_name(struct model *, struct ast_value *, const char *);
-/* Values of V: the items of a list, or V alone. */
-struct ast_value **value_items(struct ast_value *, size_t *);
 void		 mark_used(struct decl *);
 
 #endif

@@ -37,8 +37,12 @@ const struct role_info role_table[ROLE__COUNT] = {
 	},
 	[ROLE_KEYSTONE] = {
 		.name = "keystone", .releases = F | Z,
+		/* keystone-all went away in Newton; Zed runs the WSGI app */
 		.exec = "@PREFIX@/bin/keystone-all --config-dir "
 		    "@PREFIX@/etc/keystone",
+		.exec_zed = "@PREFIX@/bin/uwsgi --master --processes 2 "
+		    "--http-socket :5000 --wsgi-file "
+		    "@PREFIX@/bin/keystone-wsgi-public",
 		.user = "keystone", .group = "keystone",
 		.ports = { 5000, 35357 }, .duration = DUR_CHILD,
 		.db_releases = F | Z,
