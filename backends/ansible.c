@@ -37,14 +37,6 @@
 #include "backend.h"
 #include "../compiler/plan.h"
 
-/* Secret for the playbook: holds secrets, or only its owner may read it
- * (the same with --redact, which clears `secret' but not the mode). */
-static int
-is_secret(const struct outfile *f)
-{
-	return f->secret || (f->mode & 077) == 0;
-}
-
 /* ---- YAML and shell quoting */
 
 /* S as a double-quoted YAML scalar. */
@@ -511,7 +503,7 @@ zone_task(struct pb *p, const struct plan_step *s)
 		    jq(a, key)));
 	}
 	sb_printf(&p->sb, T "  register: %s\n", reg);
-	if (is_secret(s->file))
+	if (out_is_secret(s->file))
 		sb_puts(&p->sb, T "  no_log: true\n");
 	if (upd[0] != '\0') {
 		/* what the module could not pass, set once it created it */
@@ -532,7 +524,7 @@ zone_task(struct pb *p, const struct plan_step *s)
 		kv(p, T "    ", "stdin", arena_printf(a, "{{ {%s} | to_json }}",
 		    upd));
 		sb_printf(&p->sb, T "  when: %s is changed\n", reg);
-		if (is_secret(s->file))
+		if (out_is_secret(s->file))
 			sb_puts(&p->sb, T "  no_log: true\n");
 	}
 	json_decref(o);
@@ -559,7 +551,7 @@ copy_task(struct pb *p, const struct plan_step *s, const char *reg)
 	kv(p, T "    ", "mode", arena_printf(a, "%04o", s->file->mode));
 	if (reg != NULL)
 		sb_printf(&p->sb, T "  register: %s\n", reg);
-	if (is_secret(s->file))
+	if (out_is_secret(s->file))
 		sb_puts(&p->sb, T "  diff: false\n" T "  no_log: true\n");
 }
 
@@ -723,7 +715,7 @@ secrets_play(struct pb *p)
 	for (i = 0; i < p->plan->nsteps; i++) {
 		const struct plan_step *s = p->plan->steps[i];
 
-		if (s->file == NULL || !is_secret(s->file))
+		if (s->file == NULL || !out_is_secret(s->file))
 			continue;
 		for (j = 0; j < files.n; j++)
 			if (files.v[j] == s->file)

@@ -38,6 +38,13 @@ struct outfile {
 	int		 secret;	/* holds a secret value */
 };
 
+/*
+ * A file that holds secrets, or that only its owner may read: with
+ * --redact a backend may clear `secret' (placeholders are no secret), but
+ * the mode stays, and MANIFEST must be the same either way (output.c).
+ */
+int	out_is_secret(const struct outfile *);
+
 struct outset {
 	struct arena	*arena;
 	struct vec	 files;		/* struct outfile *, in emit order */
@@ -69,5 +76,42 @@ struct backend {
 };
 
 extern const struct backend *const backends[];
+
+/* ---- common.c: the backends of servers that hold accounts */
+
+/* Does credential C have a consumer whose server is SI? */
+int	cred_serves(const struct ir_credential *, const struct ir_sinst *);
+
+/*
+ * The located checks of the servers of one role whose accounts come from
+ * credentials of one kind (mysql, rabbitmq): a zone runs at most one such
+ * server (ztopo writes one `file' per zone), and two credentials of one
+ * user used on one server must not conflict.
+ */
+struct server_check {
+	enum ir_role		 role;
+	enum ir_credkind	 kind;
+	const char		*server_kind;	/* "MySQL", in messages */
+	const char		*file;		/* "grants.sql", in messages */
+	/* Do A and B, declared in that order, with the same user and both
+	 * used on one server, conflict? */
+	int			(*conflict)(const struct ir_credential *a,
+				    const struct ir_credential *b);
+	/* Report that conflict, found on SI, at B (check_servers adds the
+	 * note on A); called once for each pair. */
+	void			(*report)(struct diag *,
+				    const struct ir_credential *a,
+				    const struct ir_credential *b,
+				    const struct ir_sinst *si);
+};
+
+/*
+ * Check every server of CK->role, in order: a second server in a zone
+ * is an error, then so is each conflicting pair of credentials on it
+ * (earlier credential first, then later) not reported on a server
+ * before.  Returns the number of errors.
+ */
+int	check_servers(const struct ir *, struct diag *,
+	    const struct server_check *);
 
 #endif

@@ -87,93 +87,41 @@ is_mysql(const struct ir_sinst *si)
 	return si->service->role == ROLE_MYSQL;
 }
 
-/* Does credential C have a consumer whose server is SI? */
-static int
-serves(const struct ir_credential *c, const struct ir_sinst *si)
-{
-	size_t i;
-
-	for (i = 0; i < c->nconsumers; i++)
-		if (c->consumers[i]->server == si)
-			return 1;
-	return 0;
-}
-
-static const char *
-where(struct arena *a, const struct ir_sinst *si)
-{
-	return arena_printf(a, "service \"%s\" in zone \"%s\" of host \"%s\"",
-	    si->service->name, si->zone_name, si->host->name);
-}
-
 /*
- * Located checks: one MySQL user cannot have two passwords on one
- * server; one zone runs at most one MySQL server (one grants.sql).
+ * Located checks: one zone runs at most one MySQL server (one
+ * grants.sql); one MySQL user cannot have two passwords on one server.
  */
+static int
+mysql_conflict(const struct ir_credential *a, const struct ir_credential *b)
+{
+	return a->password != b->password;
+}
+
+static void
+mysql_report(struct diag *d, const struct ir_credential *a,
+    const struct ir_credential *b, const struct ir_sinst *si)
+{
+	diag_error(d, b->loc, "credential \"%s\" gives MySQL user \"%s\" the "
+	    "password \"%s\", but credential \"%s\" gives it \"%s\", on the "
+	    "same server (service \"%s\" in zone \"%s\" of host \"%s\"); one "
+	    "account has one password", b->name, b->user, b->password->name,
+	    a->name, a->password->name, si->service->name, si->zone_name,
+	    si->host->name);
+}
+
+static const struct server_check mysql_servers = {
+	.role = ROLE_MYSQL,
+	.kind = CRED_MYSQL,
+	.server_kind = "MySQL",
+	.file = "grants.sql",
+	.conflict = mysql_conflict,
+	.report = mysql_report,
+};
+
 static int
 mysql_check(const struct ir *ir, struct diag *d)
 {
-	struct arena *a = ir->arena;
-	struct hash *done = hash_new(a), *zones = hash_new(a);
-	size_t s, i, j;
-	int errors = 0;
-
-	for (s = 0; s < ir->nsinsts; s++) {
-		const struct ir_sinst *si = ir->sinsts[s];
-		const struct ir_sinst *prev;
-		const char *key;
-
-		if (!is_mysql(si))
-			continue;
-		key = arena_printf(a, "%s/%s", si->host->name, si->zone_name);
-		if ((prev = hash_get(zones, key)) != NULL) {
-			/* the zone's services list, or the global placement */
-			struct loc l = si->zone != NULL ?
-			    ir_zone_loc(si->zone->zone, "services") : si->loc;
-
-			diag_error(d, l, "zone \"%s\" of host \"%s\" runs "
-			    "two MySQL servers, \"%s\" and \"%s\"; ztopo "
-			    "writes one grants.sql per zone", si->zone_name,
-			    si->host->name, prev->service->name,
-			    si->service->name);
-			if (si->zone == NULL)
-				diag_note(d, prev->loc, "\"%s\" is placed "
-				    "here", prev->service->name);
-			errors++;
-		} else
-			hash_put(zones, key, (void *)si);
-		for (i = 0; i < ir->ncredentials; i++) {
-			const struct ir_credential *ci = ir->credentials[i];
-
-			if (ci->kind != CRED_MYSQL || !serves(ci, si))
-				continue;
-			for (j = i + 1; j < ir->ncredentials; j++) {
-				const struct ir_credential *cj =
-				    ir->credentials[j];
-
-				if (cj->kind != CRED_MYSQL ||
-				    strcmp(ci->user, cj->user) != 0 ||
-				    ci->password == cj->password ||
-				    !serves(cj, si))
-					continue;
-				key = arena_printf(a, "%d:%d", ci->index,
-				    cj->index);
-				if (!hash_put(done, key, (void *)cj))
-					continue;
-				diag_error(d, cj->loc, "credential \"%s\" gives "
-				    "MySQL user \"%s\" the password \"%s\", but "
-				    "credential \"%s\" gives it \"%s\", on the "
-				    "same server (%s); one account has one "
-				    "password", cj->name, cj->user,
-				    cj->password->name, ci->name,
-				    ci->password->name, where(a, si));
-				diag_note(d, ci->loc, "credential \"%s\" is "
-				    "defined here", ci->name);
-				errors++;
-			}
-		}
-	}
-	return errors;
+	return check_servers(ir, d, &mysql_servers);
 }
 
 static int
@@ -297,7 +245,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	for (i = 0; i < ir->ncredentials; i++) {
 		const struct ir_credential *c = ir->credentials[i];
 
-		if (c->kind != CRED_MYSQL || !serves(c, si))
+		if (c->kind != CRED_MYSQL || !cred_serves(c, si))
 			continue;
 		if (!any++)
 			sb_putc(&sb, '\n');
@@ -331,7 +279,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		const struct ir_credential *c = ir->credentials[i];
 		const char *pw;
 
-		if (c->kind != CRED_MYSQL || !serves(c, si))
+		if (c->kind != CRED_MYSQL || !cred_serves(c, si))
 			continue;
 		pw = secret_text(a, c->password, eo);
 		sb_printf(&sb, "\n-- credential \"%s\", used by:\n", c->name);

@@ -421,6 +421,30 @@ servers(struct frag *f, const struct ir_sinst *si, enum ir_role role,
 	return v;
 }
 
+/*
+ * nova.conf names one database and one message bus: the servers found for
+ * a role must be instances of one service.  Reports the second service.
+ */
+static int
+one_service(struct frag *f, const struct ir_sinst *si, const struct srv *v,
+    size_t n, const char *what)
+{
+	size_t i;
+
+	for (i = 1; i < n; i++)
+		if (v[i].use != NULL && v[0].use != NULL &&
+		    v[i].use->service != v[0].use->service) {
+			diag_error(f->d, v[i].use->loc, "\"%s\" uses two %s "
+			    "services, \"%s\" and \"%s\"; nova.conf names "
+			    "one", si->service->name, what,
+			    v[0].use->service->name, v[i].use->service->name);
+			diag_note(f->d, v[0].use->loc, "\"%s\" is used here",
+			    v[0].use->service->name);
+			return -1;
+		}
+	return 0;
+}
+
 static int
 port_of(const struct ir_sinst *sv, size_t i, int dflt)
 {
@@ -532,7 +556,8 @@ databases(struct frag *f, const struct ir_sinst *si, unsigned need)
 	struct srv *v = servers(f, si, ROLE_MYSQL, 0, &n);
 
 	if (n == 0 || v[0].use->cred == NULL ||
-	    !(need & (N_API_DB | N_CELL_DB)))
+	    !(need & (N_API_DB | N_CELL_DB)) ||
+	    one_service(f, si, v, n, "MySQL") == -1)
 		return;
 	if (n > 1) {
 		diag_error(f->d, v[0].use->loc, "\"%s\" uses \"%s\", which "
@@ -555,7 +580,8 @@ rpc(struct frag *f, const struct ir_sinst *si)
 	const struct ir_credential *c;
 	struct strbuf sb;
 
-	if (n == 0 || (c = v[0].use->cred) == NULL)
+	if (n == 0 || (c = v[0].use->cred) == NULL ||
+	    one_service(f, si, v, n, "RabbitMQ") == -1)
 		return;
 	if (f->ir->release == REL_FOLSOM) {
 		struct loc l = v[0].use->loc;

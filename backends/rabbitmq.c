@@ -49,17 +49,6 @@ is_rabbitmq(const struct ir_sinst *si)
 }
 
 static int
-serves(const struct ir_credential *c, const struct ir_sinst *si)
-{
-	size_t i;
-
-	for (i = 0; i < c->nconsumers; i++)
-		if (c->consumers[i]->server == si)
-			return 1;
-	return 0;
-}
-
-static int
 same_perms(const struct ir_credential *a, const struct ir_credential *b)
 {
 	return strcmp(a->perm_configure, b->perm_configure) == 0 &&
@@ -81,12 +70,54 @@ bad_name(const char *s)
 	return NULL;
 }
 
+/*
+ * Two credentials of one RabbitMQ user used on one server conflict when
+ * they give it two passwords, or other permissions on one vhost.
+ */
+static int
+rabbitmq_conflict(const struct ir_credential *a, const struct ir_credential *b)
+{
+	return a->password != b->password ||
+	    (strcmp(a->vhost, b->vhost) == 0 && !same_perms(a, b));
+}
+
+static void
+rabbitmq_report(struct diag *d, const struct ir_credential *a,
+    const struct ir_credential *b, const struct ir_sinst *si)
+{
+	if (a->password != b->password)
+		diag_error(d, b->loc, "credential \"%s\" gives RabbitMQ user "
+		    "\"%s\" the password \"%s\", but credential \"%s\" gives "
+		    "it \"%s\", on the same server (service \"%s\" in zone "
+		    "\"%s\" of host \"%s\"); one user has one password",
+		    b->name, b->user, b->password->name, a->name,
+		    a->password->name, si->service->name, si->zone_name,
+		    si->host->name);
+	else
+		diag_error(d, b->loc, "credential \"%s\" gives RabbitMQ user "
+		    "\"%s\" other permissions on vhost \"%s\" than credential "
+		    "\"%s\"; a user has one set of permissions per vhost",
+		    b->name, b->user, b->vhost, a->name);
+}
+
+static const struct server_check rabbitmq_servers = {
+	.role = ROLE_RABBITMQ,
+	.kind = CRED_RABBITMQ,
+	.server_kind = "RabbitMQ",
+	.file = "setup.sh",
+	.conflict = rabbitmq_conflict,
+	.report = rabbitmq_report,
+};
+
+/*
+ * Located checks: names rabbitmqctl takes; one zone runs at most one
+ * RabbitMQ server (one setup.sh); no conflicting credentials of one user
+ * on one server.
+ */
 static int
 rabbitmq_check(const struct ir *ir, struct diag *d)
 {
-	struct arena *a = ir->arena;
-	struct hash *done = hash_new(a), *zones = hash_new(a);
-	size_t s, i, j;
+	size_t i;
 	int errors = 0;
 
 	for (i = 0; i < ir->ncredentials; i++) {
@@ -106,80 +137,7 @@ rabbitmq_check(const struct ir *ir, struct diag *d)
 			errors++;
 		}
 	}
-	for (s = 0; s < ir->nsinsts; s++) {
-		const struct ir_sinst *si = ir->sinsts[s];
-		const struct ir_sinst *prev;
-		const char *key;
-
-		if (!is_rabbitmq(si))
-			continue;
-		key = arena_printf(a, "%s/%s", si->host->name, si->zone_name);
-		if ((prev = hash_get(zones, key)) != NULL) {
-			/* the zone's services list, or the global placement */
-			struct loc l = si->zone != NULL ?
-			    ir_zone_loc(si->zone->zone, "services") : si->loc;
-
-			diag_error(d, l, "zone \"%s\" of host \"%s\" runs "
-			    "two RabbitMQ servers, \"%s\" and \"%s\"; ztopo "
-			    "writes one setup.sh per zone", si->zone_name,
-			    si->host->name, prev->service->name,
-			    si->service->name);
-			if (si->zone == NULL)
-				diag_note(d, prev->loc, "\"%s\" is placed "
-				    "here", prev->service->name);
-			errors++;
-		} else
-			hash_put(zones, key, (void *)si);
-		for (i = 0; i < ir->ncredentials; i++) {
-			const struct ir_credential *ci = ir->credentials[i];
-
-			if (ci->kind != CRED_RABBITMQ || !serves(ci, si))
-				continue;
-			for (j = i + 1; j < ir->ncredentials; j++) {
-				const struct ir_credential *cj =
-				    ir->credentials[j];
-				int pw, perms;
-
-				if (cj->kind != CRED_RABBITMQ ||
-				    strcmp(ci->user, cj->user) != 0 ||
-				    !serves(cj, si))
-					continue;
-				pw = ci->password != cj->password;
-				perms = strcmp(ci->vhost, cj->vhost) == 0 &&
-				    !same_perms(ci, cj);
-				if (!pw && !perms)
-					continue;
-				key = arena_printf(a, "%d:%d", ci->index,
-				    cj->index);
-				if (!hash_put(done, key, (void *)cj))
-					continue;
-				if (pw)
-					diag_error(d, cj->loc, "credential \"%s\" "
-					    "gives RabbitMQ user \"%s\" the "
-					    "password \"%s\", but credential "
-					    "\"%s\" gives it \"%s\", on the same "
-					    "server (service \"%s\" in zone \"%s\" "
-					    "of host \"%s\"); one user has one "
-					    "password", cj->name, cj->user,
-					    cj->password->name, ci->name,
-					    ci->password->name,
-					    si->service->name, si->zone_name,
-					    si->host->name);
-				else
-					diag_error(d, cj->loc, "credential \"%s\" "
-					    "gives RabbitMQ user \"%s\" other "
-					    "permissions on vhost \"%s\" than "
-					    "credential \"%s\"; a user has one "
-					    "set of permissions per vhost",
-					    cj->name, cj->user, cj->vhost,
-					    ci->name);
-				diag_note(d, ci->loc, "credential \"%s\" is "
-				    "defined here", ci->name);
-				errors++;
-			}
-		}
-	}
-	return errors;
+	return errors + check_servers(ir, d, &rabbitmq_servers);
 }
 
 /*
@@ -232,7 +190,7 @@ used_on(const struct ir *ir, const struct ir_sinst *si, size_t *n)
 	*n = 0;
 	for (i = 0; i < ir->ncredentials; i++)
 		if (ir->credentials[i]->kind == CRED_RABBITMQ &&
-		    serves(ir->credentials[i], si))
+		    cred_serves(ir->credentials[i], si))
 			v[(*n)++] = ir->credentials[i];
 	return v;
 }

@@ -8,6 +8,7 @@
  * file that is already being read is a cycle, reported with the chain.
  */
 #include <errno.h>
+#include <sys/stat.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -117,6 +118,13 @@ utf8_check(const unsigned char *s, size_t n)
 	return -1;
 }
 
+/* strerror(3), naming what src_read refuses to read */
+const char *
+src_strerror(int e)
+{
+	return e == ENODEV ? "not a regular file" : strerror(e);
+}
+
 /*
  * Read PATH whole.  FROM is where it was included (NULL for the root);
  * system errors are reported there, or without a location.
@@ -125,12 +133,19 @@ struct src *
 src_read(struct arena *a, const char *path, struct loc *from)
 {
 	struct src *s;
+	struct stat st;
 	FILE *f;
 	char *buf = NULL, rp[PATH_MAX];
 	size_t len = 0, cap = 0, i, nl;
 
+	/* a device, FIFO or socket could block or never end */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+		return NULL;
+	}
 	if ((f = fopen(path, "rb")) == NULL)
 		return NULL;
+	errno = 0;
 	for (;;) {
 		size_t n;
 
@@ -144,9 +159,11 @@ src_read(struct arena *a, const char *path, struct loc *from)
 			break;
 	}
 	if (ferror(f)) {
+		int e = errno;	/* fread's: EISDIR for a directory */
+
 		fclose(f);
 		free(buf);
-		errno = EIO;
+		errno = e != 0 ? e : EIO;
 		return NULL;
 	}
 	fclose(f);
@@ -227,7 +244,7 @@ do_include(struct loader *ld, struct src *from, struct ast_dir *d)
 	*at = d->args->loc;
 	if ((s = src_read(ld->arena, path, at)) == NULL) {
 		diag_error(ld->diag, d->args->loc, "cannot read \"%s\": %s",
-		    path, strerror(errno));
+		    path, src_strerror(errno));
 		return NULL;
 	}
 	for (p = from; p != NULL; p = p->included_at ?
@@ -303,7 +320,7 @@ ast_load(struct arena *a, struct diag *diag, const char *path,
 
 	if ((s = src_read(a, path, NULL)) == NULL) {
 		fprintf(diag->out, "ztopo: cannot read \"%s\": %s\n", path,
-		    strerror(errno));
+		    src_strerror(errno));
 		return -1;
 	}
 	ld.arena = a;

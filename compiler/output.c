@@ -45,13 +45,8 @@
 /* The MANIFEST line of a secret file: sha256sum skips '#' lines. */
 #define SECRET_LINE	"# secret, not hashed: "
 
-/*
- * A file that holds secrets, or that only its owner may read: with
- * --redact a backend may clear `secret' (placeholders are no secret), but
- * the mode stays, and MANIFEST must be the same either way.
- */
-static int
-is_secret(const struct outfile *f)
+int
+out_is_secret(const struct outfile *f)
 {
 	return f->secret || (f->mode & 077) == 0;
 }
@@ -123,7 +118,7 @@ out_manifest(struct outset *os)
 		const struct outfile *f = os->files.v[i];
 		char hex[65];
 
-		if (is_secret(f)) {
+		if (out_is_secret(f)) {
 			sb_printf(&sb, "%s%s\n", SECRET_LINE, f->path);
 			continue;
 		}
@@ -704,7 +699,7 @@ out_write_tree(struct outset *os, const char *dir, int check_only,
 		/* a checkout lacks the (gitignored) secret files, and
 		 * placeholders never equal real values: --check is about what
 		 * is committed */
-		if (check_only && is_secret(f) &&
+		if (check_only && out_is_secret(f) &&
 		    (st[i] == F_NEW || os->redacted))
 			continue;
 		chg[nchg].path = f->path;

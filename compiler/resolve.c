@@ -1148,6 +1148,7 @@ read_service(struct model *m, struct decl *dc)
 	static const char *const manifests[] = { "generate", "packaged" };
 	struct ir_service *s = dc->obj;
 	struct ast_dir *d, *manifest = NULL;
+	struct hash *used_once = hash_new(m->arena);	/* name -> ast_dir */
 	struct block b;
 	size_t i;
 	int r;
@@ -1242,6 +1243,7 @@ read_service(struct model *m, struct decl *dc)
 			break;
 		}
 		case SV_USES: {
+			struct ir_credential *cred;
 			struct ir_use *u;
 			struct decl *used;
 
@@ -1254,13 +1256,25 @@ read_service(struct model *m, struct decl *dc)
 			}
 			if ((used = model_lookup(m, K_SERVICE, v)) == NULL)
 				break;
+			cred = NULL;
+			if (d->nargs == 3 && (cred = lookup_obj(m,
+			    K_CREDENTIAL, v->next->next)) == NULL)
+				break;
+			if (!hash_put(used_once, used->name, d)) {
+				struct ast_dir *first = hash_get(used_once,
+				    used->name);
+
+				diag_error(m->diag, v->loc, "service \"%s\" "
+				    "uses \"%s\" twice; one use takes at most "
+				    "one credential", s->name, used->name);
+				diag_note(m->diag, first->loc, "first used here");
+				break;
+			}
 			u = PUSH(m, s->uses, s->nuses);
 			u->service = used->obj;
+			u->cred = cred;
 			u->loc = d->loc;
 			u->needed = 1;
-			if (d->nargs == 3 && (u->cred = lookup_obj(m,
-			    K_CREDENTIAL, v->next->next)) == NULL)
-				s->nuses--;
 			break;
 		}
 		case SV_CONFIG:

@@ -272,7 +272,7 @@ read_secrets(struct arena *a, struct diag *d, const struct ir *ir,
 
 	memset(sf, 0, sizeof(*sf));
 	if ((s = src_read(a, path, NULL)) == NULL) {
-		fprintf(stderr, "ztopo: %s: %s\n", path, strerror(errno));
+		fprintf(stderr, "ztopo: %s: %s\n", path, src_strerror(errno));
 		return -1;
 	}
 	sf->src = s;

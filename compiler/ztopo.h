@@ -156,6 +156,7 @@ struct loc		 loc_span(struct loc, struct loc);
 int		 ast_load(struct arena *, struct diag *, const char *path,
 		    struct ast_dir **);
 struct src	*src_read(struct arena *, const char *path, struct loc *from);
+const char	*src_strerror(int);	/* for src_read's errno */
 int		 zt_parse_src(struct zt_parse *);	/* parser.y */
 
 /* ---- util.c */
