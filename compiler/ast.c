@@ -289,6 +289,21 @@ load_src(struct loader *ld, struct src *s)
 		    "file contains a NUL byte");
 		return NULL;
 	}
+	{
+		/* a lone CR (old Mac line endings) would make the first
+		 * comment swallow the whole file */
+		const char *cr = s->text;
+
+		while ((cr = memchr(cr, '\r', s->len - (size_t)(cr - s->text)))
+		    != NULL && cr[1] == '\n')
+			cr++;
+		if (cr != NULL) {
+			diag_error(ld->diag, offset_loc(s, (size_t)(cr - s->text)),
+			    "carriage return without a line feed; lines end "
+			    "with LF (or CRLF)");
+			return NULL;
+		}
+	}
 	memset(&p, 0, sizeof(p));
 	p.arena = ld->arena;
 	p.diag = ld->diag;

@@ -51,7 +51,11 @@ print_source(FILE *out, struct loc l)
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
 	width = fprintf(out, "%5d", l.line);
-	fprintf(out, " | %.*s\n", (int)n, line);
+	fputs(" | ", out);
+	for (i = 0; i < n; i++)		/* control characters as blanks */
+		fputc((unsigned char)line[i] < 0x20 && line[i] != '\t' ? ' ' :
+		    line[i], out);
+	fputc('\n', out);
 	fprintf(out, "%*s | ", width, "");
 	col = (size_t)(l.col > 0 ? l.col - 1 : 0);
 	if (col > n)

@@ -48,6 +48,11 @@ read_names(struct model *m, struct ast_value *v, enum kind k, void ***objs,
 	*objs = arena_alloc(m->arena, (ni + 1) * sizeof(**objs));
 	*locs = arena_alloc(m->arena, (ni + 1) * sizeof(**locs));
 	*n = 0;
+	if (ni == 0) {
+		diag_error(m->diag, v->loc, "empty list: name at least one %s",
+		    kind_name(k));
+		return -1;
+	}
 	for (i = 0; i < ni; i++) {
 		struct decl *d = model_lookup(m, k, it[i]);
 
