@@ -127,17 +127,6 @@ static const char *const os_only[] = { "tmpfs", "dns_domain",
 /* ---- helpers */
 
 static int
-zone_sets(const struct ir_zone *z, const char *name)
-{
-	size_t i;
-
-	for (i = 0; i < z->nprops; i++)
-		if (strcmp(z->prop_names[i], name) == 0)
-			return 1;
-	return 0;
-}
-
-static int
 in_list(const char *s, const char *const *list)
 {
 	for (; *list != NULL; list++)
@@ -197,7 +186,7 @@ check_brand_props(const struct ir_zone *z, struct diag *d)
 	if (!BRAND_IS_HVM(b))
 		return;
 	for (i = 0; os_only[i] != NULL; i++)
-		if (zone_sets(z, os_only[i]))
+		if (ir_zone_sets(z, os_only[i]))
 			diag_error(d, ir_zone_loc(z, os_only[i]), "%s applies to "
 			    "joyent, joyent-minimal and lx zones only, and zone "
 			    "\"%s\" uses %s image \"%s\"", os_only[i], z->name,

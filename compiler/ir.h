@@ -363,6 +363,8 @@ struct ir {
 
 /* Loc where zone property NAME was set, or the zone's own location. */
 struct loc	 ir_zone_loc(const struct ir_zone *, const char *name);
+/* Was zone property NAME written in the .zt (not defaulted)? */
+int		 ir_zone_sets(const struct ir_zone *, const char *name);
 /* Address of SINST on NETWORK, or 0. */
 uint32_t	 ir_sinst_addr_on(const struct ir_sinst *, const struct ir_network *);
 const char	*ir_addr(const struct ir *, uint32_t);	/* dotted quad */

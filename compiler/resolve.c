@@ -432,8 +432,8 @@ ir_zone_loc(const struct ir_zone *z, const char *name)
 	return z->loc;
 }
 
-static int
-zone_sets(const struct ir_zone *z, const char *name)
+int
+ir_zone_sets(const struct ir_zone *z, const char *name)
 {
 	size_t i;
 
@@ -1717,7 +1717,7 @@ read_zone(struct model *m, struct decl *dc)
 		    "zone; vmadm would raise it silently", z->memory_mib,
 		    z->ram_mib + 256, brand_name(z->image->brand));
 	if (BRAND_IS_HVM(z->image->brand) &&
-	    z->locked_mib < z->ram_mib + 256 && zone_sets(z, "locked_memory"))
+	    z->locked_mib < z->ram_mib + 256 && ir_zone_sets(z, "locked_memory"))
 		diag_error(m->diag, ir_zone_loc(z, "locked_memory"),
 		    "locked_memory (%lld MiB) must be at least ram + 256 MiB "
 		    "(%lld MiB) for a %s zone; vmadm would raise it silently",
@@ -1731,7 +1731,7 @@ read_zone(struct model *m, struct decl *dc)
 		z->max_lwps = 2000;
 	if (z->zfs_io_priority == IR_UNSET)
 		z->zfs_io_priority = 100;
-	if (z->nnics == 0 && !zone_sets(z, "nic"))
+	if (z->nnics == 0 && !ir_zone_sets(z, "nic"))
 		diag_error(m->diag, dc->loc, "zone \"%s\" has no nic", z->name);
 	else {
 		size_t i, primaries = 0;
