@@ -574,6 +574,26 @@ warn_unplaced(struct lower *lw)
 		(ir)->field[i__] = ((struct decl *)m->decls[k].v[i__])->obj; \
 } while (0)
 
+/* An IR holding the declarations, in declaration order; lower() adds
+ * the placement of TARGET ("" for a description without targets). */
+static struct ir *
+ir_declared(struct model *m, const char *target)
+{
+	struct ir *ir = arena_alloc(m->arena, sizeof(*ir));
+
+	ir->arena = m->arena;
+	ir->target = target;
+	ir->release = m->release;
+	ir->targets = arena_alloc(m->arena, sizeof(char *));
+	COPY(ir, networks, nnetworks, K_NETWORK);
+	COPY(ir, images, nimages, K_IMAGE);
+	COPY(ir, secrets, nsecrets, K_SECRET);
+	COPY(ir, credentials, ncredentials, K_CREDENTIAL);
+	COPY(ir, services, nservices, K_SERVICE);
+	COPY(ir, zones, nzones, K_ZONE);
+	return ir;
+}
+
 static struct ir *
 lower(struct model *m, struct target *t, struct target *all, size_t nall)
 {
@@ -586,20 +606,11 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall)
 	lw.m = m;
 	lw.used = hash_new(m->arena);
 	lw.placed = hash_new(m->arena);
-	ir = lw.ir = arena_alloc(m->arena, sizeof(*ir));
-	ir->arena = m->arena;
-	ir->target = t->decl->name;
-	ir->release = m->release;
+	ir = lw.ir = ir_declared(m, t->decl->name);
 	ir->ntargets = nall;
 	ir->targets = arena_alloc(m->arena, (nall + 1) * sizeof(char *));
 	for (i = 0; i < nall; i++)
 		ir->targets[i] = all[i].decl->name;
-	COPY(ir, networks, nnetworks, K_NETWORK);
-	COPY(ir, images, nimages, K_IMAGE);
-	COPY(ir, secrets, nsecrets, K_SECRET);
-	COPY(ir, credentials, ncredentials, K_CREDENTIAL);
-	COPY(ir, services, nservices, K_SERVICE);
-	COPY(ir, zones, nzones, K_ZONE);
 	for (i = 0; i < t->npl; i++)
 		place(&lw, &t->pl[i]);
 	/* hosts in declaration order */
@@ -676,24 +687,6 @@ reset(struct model *m)
 	}
 }
 
-/* The IR of a description without targets: declarations only. */
-static struct ir *
-ir_empty(struct arena *a, struct model *m)
-{
-	struct ir *ir = arena_alloc(a, sizeof(*ir));
-
-	ir->arena = a;
-	ir->target = "";
-	ir->release = m->release;
-	ir->targets = arena_alloc(a, sizeof(char *));
-	COPY(ir, networks, nnetworks, K_NETWORK);
-	COPY(ir, images, nimages, K_IMAGE);
-	COPY(ir, secrets, nsecrets, K_SECRET);
-	COPY(ir, credentials, ncredentials, K_CREDENTIAL);
-	COPY(ir, services, nservices, K_SERVICE);
-	COPY(ir, zones, nzones, K_ZONE);
-	return ir;
-}
 
 /*
  * Resolve the description and lower TARGET (NULL: the only target; "*":
@@ -730,7 +723,7 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 	if (nt == 0 && target != NULL && strcmp(target, "*") == 0) {
 		if (diag->errors)
 			return NULL;
-		ir = ir_empty(a, &m);		/* a library */
+		ir = ir_declared(&m, "");		/* a library */
 		if (each != NULL)
 			each(ir, arg);
 		return diag->errors ? NULL : ir;
