@@ -684,7 +684,8 @@ play(struct pb *p, size_t from, size_t to)
 			    "svccfg import %s", shq(a, s->dest))));
 			break;
 		case PLAN_START:
-			start_task(p, s, role_table[s->sinst->service->role].nova ?
+			start_task(p, s, role_table[s->sinst->service->role].conf ==
+			    CONF_NOVA ?
 			    conf_changed : "");
 			break;
 		case PLAN_GRANTS:

@@ -60,49 +60,6 @@
 #define KS_USER		"nova"
 #define KS_PROJECT	"service"
 #define KS_DOMAIN	"Default"
-/* The driver of the 2012 SmartOS port (Folsom; out of tree). */
-#define FOLSOM_DRIVER	"smartosapi.SmartOSDriver"
-
-/* What a role needs, beyond [DEFAULT] host/my_ip/state_path/lock_path and
- * the RPC and database options its uses give it. */
-enum {
-	N_API_DB	= 1 << 0,	/* zed [api_database] connection */
-	N_CELL_DB	= 1 << 1,	/* zed [database]; folsom sql_connection */
-	N_AUTHTOKEN	= 1 << 2,	/* zed [keystone_authtoken];
-					 * folsom auth_strategy */
-	N_PLACEMENT	= 1 << 3,	/* zed [placement] */
-	N_GLANCE	= 1 << 4,	/* zed [glance]; folsom glance_api_servers */
-	N_VNC_COMPUTE	= 1 << 5,	/* the hypervisor side of VNC */
-	N_VNC_PROXY	= 1 << 6,	/* the noVNC proxy's listen address */
-	N_COMPUTE	= 1 << 7,	/* compute_driver */
-	N_OSAPI		= 1 << 8,	/* the API's listen ports */
-	N_SERVICE_USER	= 1 << 9	/* zed [service_user] */
-};
-
-static const unsigned needs[REL__COUNT][ROLE__COUNT] = {
-	[REL_ZED] = {
-		[ROLE_NOVA_API] = N_API_DB | N_CELL_DB | N_AUTHTOKEN |
-		    N_PLACEMENT | N_GLANCE | N_OSAPI | N_SERVICE_USER,
-		[ROLE_NOVA_SCHEDULER] = N_API_DB | N_CELL_DB | N_PLACEMENT |
-		    N_SERVICE_USER,
-		[ROLE_NOVA_CONDUCTOR] = N_API_DB | N_CELL_DB | N_PLACEMENT |
-		    N_GLANCE | N_SERVICE_USER,
-		[ROLE_NOVA_COMPUTE] = N_PLACEMENT | N_GLANCE | N_VNC_COMPUTE |
-		    N_COMPUTE | N_SERVICE_USER,
-		[ROLE_NOVA_NOVNCPROXY] = N_CELL_DB | N_VNC_PROXY |
-		    N_SERVICE_USER,
-	},
-	[REL_FOLSOM] = {
-		[ROLE_NOVA_API] = N_CELL_DB | N_AUTHTOKEN | N_GLANCE | N_OSAPI,
-		[ROLE_NOVA_SCHEDULER] = N_CELL_DB,
-		[ROLE_NOVA_COMPUTE] = N_CELL_DB | N_GLANCE | N_VNC_COMPUTE |
-		    N_COMPUTE,
-		[ROLE_NOVA_NOVNCPROXY] = N_VNC_PROXY,
-		[ROLE_NOVA_CERT] = N_CELL_DB,
-		[ROLE_NOVA_NETWORK] = N_CELL_DB,
-	},
-};
-
 /* One option of a fragment. */
 struct nopt {
 	const char		*section, *key;
@@ -147,43 +104,54 @@ struct srv {
  * written for the other release.
  */
 static const struct {
-	enum ir_release	 rel;		/* the release that lacks the name */
+	unsigned	 flag;		/* releases with (lacks 1) or without */
+	int		 lacks;		/* (lacks 0) this RF_ flag lack it */
 	const char	*section, *key;
-	const char	*now;		/* what that release reads instead */
+	const char	*now;		/* what they read instead */
 } renamed[] = {
-	{ REL_ZED, "DEFAULT", "vncserver_listen", "[vnc] server_listen" },
-	{ REL_ZED, "DEFAULT", "vncserver_proxyclient_address",
+	{ RF_NOVA_SECTIONS, 1, "DEFAULT", "vncserver_listen", "[vnc] server_listen" },
+	{ RF_NOVA_SECTIONS, 1, "DEFAULT", "vncserver_proxyclient_address",
 	    "[vnc] server_proxyclient_address" },
-	{ REL_ZED, "DEFAULT", "rabbit_host", "[DEFAULT] transport_url" },
-	{ REL_ZED, "DEFAULT", "rabbit_port", "[DEFAULT] transport_url" },
-	{ REL_ZED, "DEFAULT", "rabbit_userid", "[DEFAULT] transport_url" },
-	{ REL_ZED, "DEFAULT", "rabbit_password", "[DEFAULT] transport_url" },
-	{ REL_ZED, "DEFAULT", "rabbit_virtual_host",
+	{ RF_TRANSPORT_URL, 1, "DEFAULT", "rabbit_host", "[DEFAULT] transport_url" },
+	{ RF_TRANSPORT_URL, 1, "DEFAULT", "rabbit_port", "[DEFAULT] transport_url" },
+	{ RF_TRANSPORT_URL, 1, "DEFAULT", "rabbit_userid", "[DEFAULT] transport_url" },
+	{ RF_TRANSPORT_URL, 1, "DEFAULT", "rabbit_password", "[DEFAULT] transport_url" },
+	{ RF_TRANSPORT_URL, 1, "DEFAULT", "rabbit_virtual_host",
 	    "[DEFAULT] transport_url" },
-	{ REL_ZED, "DEFAULT", "glance_api_servers", "[glance] api_servers" },
-	{ REL_ZED, "DEFAULT", "libvirt_type", "[libvirt] virt_type" },
-	{ REL_ZED, "DEFAULT", "connection_type", "[DEFAULT] compute_driver" },
-	{ REL_ZED, "DEFAULT", "auth_strategy", "[api] auth_strategy" },
-	{ REL_FOLSOM, "DEFAULT", "transport_url", "[DEFAULT] rabbit_host, "
+	{ RF_NOVA_SECTIONS, 1, "DEFAULT", "glance_api_servers", "[glance] api_servers" },
+	{ RF_NOVA_SECTIONS, 1, "DEFAULT", "libvirt_type", "[libvirt] virt_type" },
+	{ RF_NOVA_SECTIONS, 1, "DEFAULT", "connection_type", "[DEFAULT] compute_driver" },
+	{ RF_NOVA_SECTIONS, 1, "DEFAULT", "auth_strategy", "[api] auth_strategy" },
+	{ RF_TRANSPORT_URL, 0, "DEFAULT", "transport_url", "[DEFAULT] rabbit_host, "
 	    "rabbit_port, rabbit_userid, rabbit_password and "
 	    "rabbit_virtual_host" },
+};
+
+/* nova's own facts per release: its option registry (nova_options.c),
+ * and what to add when a section is unknown. */
+static const struct {
+	const struct nova_opt	*opts;
+	const size_t		*nopts;
+	const struct nova_alias	*aliases;
+	const char		*sections;
+} nova_rel[REL__COUNT] = {
+	[REL_FOLSOM] = { nova_folsom_opts, &nova_folsom_nopts,
+	    nova_folsom_aliases, " (Folsom's nova.conf has [DEFAULT] and "
+	    "[keystone_authtoken] only)" },
+	[REL_ZED] = { nova_zed_opts, &nova_zed_nopts, nova_zed_aliases, "" },
 };
 
 static const struct nova_opt *
 opt_table(enum ir_release r, size_t *n)
 {
-	if (r == REL_FOLSOM) {
-		*n = nova_folsom_nopts;
-		return nova_folsom_opts;
-	}
-	*n = nova_zed_nopts;
-	return nova_zed_opts;
+	*n = *nova_rel[r].nopts;
+	return nova_rel[r].opts;
 }
 
 static const struct nova_alias *
 alias_table(enum ir_release r)
 {
-	return r == REL_FOLSOM ? nova_folsom_aliases : nova_zed_aliases;
+	return nova_rel[r].aliases;
 }
 
 static int
@@ -289,7 +257,7 @@ oslo_value(struct arena *a, const char *v, enum ir_release r)
 	for (p = v; *p; p++) {
 		if (*p != '$')
 			sb_putc(&sb, *p);
-		else if (r == REL_ZED && p > v && p[-1] == '\\')
+		else if (REL_HAS(r, RF_OSLO_ESCAPE) && p > v && p[-1] == '\\')
 			sb_puts(&sb, "\\$");	/* \\$ -> \$$ -> \$ */
 		else
 			sb_puts(&sb, "$$");
@@ -445,23 +413,15 @@ one_service(struct frag *f, const struct ir_sinst *si, const struct srv *v,
 	return 0;
 }
 
-static int
-port_of(const struct ir_sinst *sv, size_t i, int dflt)
-{
-	if (sv->service->nports > i)
-		return sv->service->ports[i];
-	return dflt;
-}
-
 /* "http://ADDR:PORT" of the one server in V, or NULL if there are
  * several. */
 static const char *
-one_url(struct frag *f, const struct srv *v, size_t n, int dport)
+one_url(struct frag *f, const struct srv *v, size_t n)
 {
 	if (n != 1)
 		return NULL;
 	return arena_printf(f->a, "http://%s:%d", ir_addr(f->ir, v[0].addr),
-	    port_of(v[0].si, 0, dport));
+	    ir_port(v[0].si->service, 0));
 }
 
 /* ---- databases and RPC */
@@ -511,15 +471,16 @@ db_option(struct frag *f, const struct ir_sinst *si, const struct srv *s,
 	const char *sec, *key, *scheme;
 	struct strbuf sb;
 
-	if (f->ir->release == REL_FOLSOM) {
-		sec = "DEFAULT";
-		key = "sql_connection";
-		scheme = "mysql";	/* MySQLdb, Folsom's driver */
-	} else {
+	if (REL_HAS(f->ir->release, RF_NOVA_SECTIONS)) {
 		sec = api ? "api_database" : "database";
 		key = "connection";
-		scheme = "mysql+pymysql";
+	} else {
+		sec = "DEFAULT";
+		key = "sql_connection";
 	}
+	/* else MySQLdb, Folsom's driver */
+	scheme = REL_HAS(f->ir->release, RF_PYMYSQL) ? "mysql+pymysql" :
+	    "mysql";
 	if (db == NULL) {
 		diag_error(f->d, s->use->loc, "credential \"%s\" has no %s "
 		    "database for [%s] %s of \"%s\" (%s)", c->name,
@@ -542,8 +503,8 @@ db_option(struct frag *f, const struct ir_sinst *si, const struct srv *s,
 	sb_putc(&sb, ':');
 	url_secret(f, &sb, c->password);
 	sb_printf(&sb, "@%s:%d/%s", ir_addr(f->ir, s->addr),
-	    port_of(s->si, 0, 3306), db);
-	if (f->ir->release == REL_ZED)
+	    ir_port(s->si->service, 0), db);
+	if (REL_HAS(f->ir->release, RF_PYMYSQL))
 		sb_puts(&sb, "?charset=utf8");
 	derive(f, si, s->use->loc, sec, key, sb.buf, 1, NULL);
 	sb_free(&sb);
@@ -556,7 +517,7 @@ databases(struct frag *f, const struct ir_sinst *si, unsigned need)
 	struct srv *v = servers(f, si, ROLE_MYSQL, 0, &n);
 
 	if (n == 0 || v[0].use->cred == NULL ||
-	    !(need & (N_API_DB | N_CELL_DB)) ||
+	    !(need & (NEED_API_DB | NEED_CELL_DB)) ||
 	    one_service(f, si, v, n, "MySQL") == -1)
 		return;
 	if (n > 1) {
@@ -566,9 +527,9 @@ databases(struct frag *f, const struct ir_sinst *si, unsigned need)
 		    v[0].use->service->name, f->ir->target, n);
 		return;
 	}
-	if (need & N_API_DB)
+	if (need & NEED_API_DB)
 		db_option(f, si, &v[0], 1);
-	if (need & N_CELL_DB)
+	if (need & NEED_CELL_DB)
 		db_option(f, si, &v[0], 0);
 }
 
@@ -583,7 +544,7 @@ rpc(struct frag *f, const struct ir_sinst *si)
 	if (n == 0 || (c = v[0].use->cred) == NULL ||
 	    one_service(f, si, v, n, "RabbitMQ") == -1)
 		return;
-	if (f->ir->release == REL_FOLSOM) {
+	if (!REL_HAS(f->ir->release, RF_TRANSPORT_URL)) {
 		struct loc l = v[0].use->loc;
 
 		if (n > 1) {
@@ -596,7 +557,7 @@ rpc(struct frag *f, const struct ir_sinst *si)
 		derive_str(f, si, l, "DEFAULT", "rabbit_host",
 		    ir_addr(f->ir, v[0].addr));
 		derive_str(f, si, l, "DEFAULT", "rabbit_port",
-		    arena_printf(f->a, "%d", port_of(v[0].si, 0, 5672)));
+		    arena_printf(f->a, "%d", ir_port(v[0].si->service, 0)));
 		derive_str(f, si, l, "DEFAULT", "rabbit_userid", c->user);
 		derive(f, si, l, "DEFAULT", "rabbit_password",
 		    secret_text(f->a, c->password, f->eo), 1, NULL);
@@ -615,7 +576,7 @@ rpc(struct frag *f, const struct ir_sinst *si)
 		sb_putc(&sb, ':');
 		url_secret(f, &sb, c->password);
 		sb_printf(&sb, "@%s:%d", ir_addr(f->ir, v[i].addr),
-		    port_of(v[i].si, 0, 5672));
+		    ir_port(v[i].si->service, 0));
 	}
 	sb_putc(&sb, '/');
 	pct_encode(&sb, c->vhost ? c->vhost : "/");
@@ -656,52 +617,52 @@ keystone(struct frag *f, const struct ir_sinst *si, unsigned need)
 {
 	size_t nks, nmc, npl, i;
 	struct srv *ks = servers(f, si, ROLE_KEYSTONE, 1, &nks);
-	const char *base = one_url(f, ks, nks, 5000), *auth;
+	const char *base = one_url(f, ks, nks), *auth;
 	struct loc l = si->service->role_loc;
 	struct strbuf sb;
 
 	if (nks == 0)
 		return;			/* no keystone in this target */
-	if (f->ir->release == REL_FOLSOM) {
-		if (need & N_AUTHTOKEN)
+	if (!REL_HAS(f->ir->release, RF_KEYSTONE_V3)) {
+		if (need & NEED_AUTHTOKEN)
 			derive_str(f, si, l, "DEFAULT", "auth_strategy",
-			    "keystone");
+			    role_table[ROLE_KEYSTONE].name);
 		return;
 	}
 	auth = base ? arena_printf(f->a, "%s/v3", base) : NULL;
-	if (need & N_AUTHTOKEN) {
+	if (need & NEED_AUTHTOKEN) {
 		const char *sec = "keystone_authtoken";
 		struct srv *mc = servers(f, si, ROLE_MEMCACHED, 0, &nmc);
 
 		derive(f, si, l, sec, "www_authenticate_uri",
 		    base ? arena_printf(f->a, "%s/", base) : NULL, 0,
-		    many(f, nks, "keystone", sec, "www_authenticate_uri"));
+		    many(f, nks, role_table[ROLE_KEYSTONE].name, sec, "www_authenticate_uri"));
 		derive(f, si, l, sec, "auth_url",
 		    base ? arena_printf(f->a, "%s/", base) : NULL, 0,
-		    many(f, nks, "keystone", sec, "auth_url"));
+		    many(f, nks, role_table[ROLE_KEYSTONE].name, sec, "auth_url"));
 		if (nmc > 0) {
 			sb_init(&sb);
 			for (i = 0; i < nmc; i++)
 				sb_printf(&sb, "%s%s:%d", i ? "," : "",
 				    ir_addr(f->ir, mc[i].addr),
-				    port_of(mc[i].si, 0, 11211));
+				    ir_port(mc[i].si->service, 0));
 			derive_str(f, si, mc[0].use->loc, sec,
 			    "memcached_servers", sb.buf);
 			sb_free(&sb);
 		}
 		ks_auth(f, si, l, sec);
 	}
-	if (need & N_SERVICE_USER) {
+	if (need & NEED_SERVICE_USER) {
 		derive_str(f, si, l, "service_user", "send_service_user_token",
 		    "true");
 		derive(f, si, l, "service_user", "auth_url", auth, 0,
-		    many(f, nks, "keystone", "service_user", "auth_url"));
+		    many(f, nks, role_table[ROLE_KEYSTONE].name, "service_user", "auth_url"));
 		ks_auth(f, si, l, "service_user");
 	}
 	servers(f, si, ROLE_PLACEMENT_API, 1, &npl);
-	if ((need & N_PLACEMENT) && npl > 0) {
+	if ((need & NEED_PLACEMENT) && npl > 0) {
 		derive(f, si, l, "placement", "auth_url", auth, 0,
-		    many(f, nks, "keystone", "placement", "auth_url"));
+		    many(f, nks, role_table[ROLE_KEYSTONE].name, "placement", "auth_url"));
 		ks_auth(f, si, l, "placement");
 	}
 }
@@ -713,10 +674,10 @@ derive_service(struct frag *f, const struct ir_sinst *si)
 {
 	const struct ir *ir = f->ir;
 	const struct ir_service *s = si->service;
-	unsigned need = needs[ir->release][s->role];
+	unsigned need = role_table[s->role].needs[ir->release];
 	const char *my_ip = ir_addr(ir, si->addr);
 	struct loc l = s->role_loc;
-	int zed = ir->release == REL_ZED;
+	int zed = REL_HAS(ir->release, RF_NOVA_SECTIONS);
 	struct strbuf sb;
 	size_t n, i;
 	struct srv *v;
@@ -728,22 +689,23 @@ derive_service(struct frag *f, const struct ir_sinst *si)
 	derive_str(f, si, l, zed ? "oslo_concurrency" : "DEFAULT",
 	    "lock_path", STATE_PATH "/tmp");
 	rpc(f, si);
-	if (need & N_COMPUTE)
+	if (need & NEED_COMPUTE)
 		derive(f, si, l, "DEFAULT", "compute_driver",
-		    zed ? NULL : FOLSOM_DRIVER, 0, arena_printf(f->a,
+		    release_table[ir->release].compute_driver, 0,
+		    arena_printf(f->a,
 		    "\"%s\" needs [DEFAULT] compute_driver: nova has no driver "
 		    "for SmartOS of its own, so set one in its config "
 		    "(e.g. DEFAULT { compute_driver \"libvirt.LibvirtDriver\"; "
 		    "})", s->name));
-	if (need & N_OSAPI) {
+	if (need & NEED_OSAPI) {
 		derive_str(f, si, l, "DEFAULT", "osapi_compute_listen_port",
-		    arena_printf(f->a, "%d", port_of(si, 0, 8774)));
+		    arena_printf(f->a, "%d", ir_port(s, 0)));
 		derive_str(f, si, l, "DEFAULT", "metadata_listen_port",
-		    arena_printf(f->a, "%d", port_of(si, 1, 8775)));
+		    arena_printf(f->a, "%d", ir_port(s, 1)));
 	}
 	databases(f, si, need);
 	keystone(f, si, need);
-	if (need & N_GLANCE) {
+	if (need & NEED_GLANCE) {
 		v = servers(f, si, ROLE_GLANCE_API, 1, &n);
 		sb_init(&sb);
 		for (i = 0; i < n; i++) {
@@ -752,7 +714,7 @@ derive_service(struct frag *f, const struct ir_sinst *si)
 			if (zed)
 				sb_puts(&sb, "http://");
 			sb_printf(&sb, "%s:%d", ir_addr(ir, v[i].addr),
-			    port_of(v[i].si, 0, 9292));
+			    ir_port(v[i].si->service, 0));
 		}
 		if (n > 0 && !zed)
 			derive_str(f, si, l, "DEFAULT", "glance_api_servers",
@@ -764,13 +726,13 @@ derive_service(struct frag *f, const struct ir_sinst *si)
 			derive_str(f, si, l, "glance", "api_servers", sb.buf);
 		sb_free(&sb);
 	}
-	if (need & N_VNC_COMPUTE) {
+	if (need & NEED_VNC_COMPUTE) {
 		const char *sec = zed ? "vnc" : "DEFAULT";
 		const char *url;
 
 		v = servers(f, si, ROLE_NOVA_NOVNCPROXY, 1, &n);
 		url = n == 1 ? arena_printf(f->a, "http://%s:%d/vnc_auto.html",
-		    ir_addr(ir, v[0].si->addr), port_of(v[0].si, 0, 6080)) :
+		    ir_addr(ir, v[0].si->addr), ir_port(v[0].si->service, 0)) :
 		    NULL;
 		derive_str(f, si, l, sec, zed ? "enabled" : "vnc_enabled",
 		    "true");
@@ -780,15 +742,15 @@ derive_service(struct frag *f, const struct ir_sinst *si)
 		    "vncserver_proxyclient_address", my_ip);
 		if (n > 0)
 			derive(f, si, l, sec, "novncproxy_base_url", url, 0,
-			    many(f, n, "nova-novncproxy", sec,
+			    many(f, n, role_table[ROLE_NOVA_NOVNCPROXY].name, sec,
 			    "novncproxy_base_url"));
 	}
-	if (need & N_VNC_PROXY) {
+	if (need & NEED_VNC_PROXY) {
 		const char *sec = zed ? "vnc" : "DEFAULT";
 
 		derive_str(f, si, l, sec, "novncproxy_host", my_ip);
 		derive_str(f, si, l, sec, "novncproxy_port",
-		    arena_printf(f->a, "%d", port_of(si, 0, 6080)));
+		    arena_printf(f->a, "%d", ir_port(s, 0)));
 	}
 }
 
@@ -972,7 +934,7 @@ password_of(const struct ir *ir, struct diag *d, int report,
 	for (i = 0; i < ir->nservices; i++) {
 		const struct ir_service *s = ir->services[i];
 
-		if (!role_table[s->role].nova)
+		if (role_table[s->role].conf != CONF_NOVA)
 			continue;
 		for (j = 0; j < s->nconfig; j++) {
 			const struct ir_opt *c = &s->config[j];
@@ -1127,7 +1089,7 @@ check_config(const struct ir *ir, struct diag *d)
 	for (i = 0; i < ir->nservices; i++) {
 		const struct ir_service *s = ir->services[i];
 
-		if (!role_table[s->role].nova)
+		if (role_table[s->role].conf != CONF_NOVA)
 			continue;
 		for (j = 0; j < s->nconfig; j++) {
 			const struct ir_opt *c = &s->config[j];
@@ -1149,9 +1111,7 @@ check_config(const struct ir *ir, struct diag *d)
 				    c->section, rel,
 				    sug ? "; did you mean [" : "",
 				    sug ? sug : "", sug ? "]?" : "",
-				    sug == NULL && r == REL_FOLSOM ? " (Folsom's "
-				    "nova.conf has [DEFAULT] and "
-				    "[keystone_authtoken] only)" : "");
+				    sug == NULL ? nova_rel[r].sections : "");
 				/* one error per section is enough */
 				while (j + 1 < s->nconfig && strcmp(
 				    s->config[j + 1].section, c->section) == 0)
@@ -1183,7 +1143,8 @@ check_config(const struct ir *ir, struct diag *d)
 			sug = suggest(c->key, keys, nk);
 			for (k = 0; k < sizeof(renamed) / sizeof(renamed[0]);
 			    k++)
-				if (renamed[k].rel == r && strcmp(
+				if (REL_HAS(r, renamed[k].flag) ==
+				    renamed[k].lacks && strcmp(
 				    renamed[k].section, c->section) == 0 &&
 				    strcmp(renamed[k].key, c->key) == 0)
 					break;
@@ -1230,7 +1191,7 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 		const char *key;
 		struct frag *f;
 
-		if (!role_table[si->service->role].nova)
+		if (role_table[si->service->role].conf != CONF_NOVA)
 			continue;
 		key = arena_printf(ir->arena, "%s/%s", si->host->name,
 		    si->zone_name);
@@ -1252,7 +1213,7 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 	}
 	for (i = 0; i < frags.n; i++) {
 		struct frag *f = frags.v[i];
-		int before = d->errors;
+		int before = diag_mark(d);
 
 		for (j = 0; j < f->nsis; j++)
 			derive_service(f, f->sis[j]);
@@ -1266,7 +1227,7 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 			    once(f, o, "missing"))
 				diag_error(d, o->loc, "%s", o->missing);
 		}
-		if (os != NULL && d->errors == before)
+		if (os != NULL && diag_since(d, before) == 0)
 			write_frag(f, os);
 	}
 }
@@ -1275,13 +1236,14 @@ static int
 novaconf_check(const struct ir *ir, struct diag *d)
 {
 	static const struct emit_opts redact = { .redact = 1 };
-	int before = d->errors;
+	int before = diag_mark(d);
 	size_t i;
 
 	check_config(ir, d);
-	if (d->errors > before)
-		return d->errors - before;
-	if (find_ks_password(ir, d, 1) == NULL && ir->release == REL_ZED) {
+	if (diag_since(d, before) > 0)
+		return diag_since(d, before);
+	if (find_ks_password(ir, d, 1) == NULL &&
+	    REL_HAS(ir->release, RF_KEYSTONE_V3)) {
 		const struct ir_service *ks = NULL, *nova = NULL;
 
 		for (i = 0; i < ir->nsinsts; i++) {
@@ -1289,7 +1251,7 @@ novaconf_check(const struct ir *ir, struct diag *d)
 
 			if (s->role == ROLE_KEYSTONE)
 				ks = s;
-			else if (nova == NULL && role_table[s->role].nova)
+			else if (nova == NULL && role_table[s->role].conf == CONF_NOVA)
 				nova = s;
 		}
 		if (ks != NULL && nova != NULL)
@@ -1299,19 +1261,19 @@ novaconf_check(const struct ir *ir, struct diag *d)
 			    "keystone_authtoken { password secret NAME; } } "
 			    "on a nova service");
 	}
-	if (d->errors == before)
+	if (diag_since(d, before) == 0)
 		run(ir, d, NULL, &redact);
-	return d->errors - before;
+	return diag_since(d, before);
 }
 
 static int
 novaconf_emit(const struct ir *ir, struct outset *os, struct diag *d,
     const struct emit_opts *eo)
 {
-	int before = d->errors;
+	int before = diag_mark(d);
 
 	run(ir, d, os, eo);
-	return d->errors - before;
+	return diag_since(d, before);
 }
 
 const struct backend novaconf_backend = {

@@ -204,7 +204,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	struct hash *seen = hash_new(a);
 	struct strbuf sb;
 	size_t n, i, j, k;
-	int stdin_pw = ir->release != REL_FOLSOM, errors = 0;
+	int stdin_pw = REL_HAS(ir->release, RF_RABBIT_STDIN), errors = 0;
 
 	cs = used_on(ir, si, &n);
 	sb_init(&sb);

@@ -63,17 +63,10 @@
 #include <libxml/xmlwriter.h>
 
 #include "backend.h"
+#include "fmri.h"
 
 #define SMF_SYSID	"/usr/share/lib/xml/dtd/service_bundle.dtd.1"
-#define SMF_NAME_MAX	119	/* REP_PROTOCOL_NAME_LEN - 1 */
-#define SMF_VALUE_MAX	4095	/* REP_PROTOCOL_VALUE_LEN - 1 */
-#define SMF_FMRI_MAX	719
 
-/* A service FMRI, split: svc:/<service>[:<instance>]. */
-struct fmri {
-	const char	*service;
-	const char	*instance;	/* NULL: the service itself */
-};
 
 /* Property groups (and dependencies, which are property groups) that a
  * config section must not be named after. */
@@ -83,202 +76,8 @@ static const char *const reserved_pgs[] = {
 	"dependents", "network", "filesystem", "zones", NULL
 };
 
-/* What a manifest says about each role: template and refresh. */
-static const struct {
-	const char	*common_name;	/* < 40 characters, no punctuation */
-	const char	*doc_name, *doc_uri;
-} role_doc[ROLE__COUNT] = {
-	[ROLE_MYSQL] = { "MySQL database server", "MySQL",
-	    "https://dev.mysql.com/doc/" },
-	[ROLE_RABBITMQ] = { "RabbitMQ message broker", "RabbitMQ",
-	    "https://www.rabbitmq.com/docs" },
-	[ROLE_MEMCACHED] = { "memcached cache server", "memcached",
-	    "https://memcached.org/" },
-	[ROLE_KEYSTONE] = { "OpenStack Identity", "keystone",
-	    "https://docs.openstack.org/keystone/" },
-	[ROLE_GLANCE_API] = { "OpenStack Image API", "glance",
-	    "https://docs.openstack.org/glance/" },
-	[ROLE_GLANCE_REGISTRY] = { "OpenStack Image registry", "glance",
-	    "https://docs.openstack.org/glance/" },
-	[ROLE_PLACEMENT_API] = { "OpenStack Placement API", "placement",
-	    "https://docs.openstack.org/placement/" },
-	[ROLE_NOVA_API] = { "OpenStack Compute API", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_SCHEDULER] = { "OpenStack Compute scheduler", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_CONDUCTOR] = { "OpenStack Compute conductor", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_COMPUTE] = { "OpenStack Compute node", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_NOVNCPROXY] = { "OpenStack Compute VNC proxy", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_CONSOLEAUTH] = { "OpenStack Compute console auth", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_CERT] = { "OpenStack Compute certificates", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_NOVA_NETWORK] = { "OpenStack Compute network", "nova",
-	    "https://docs.openstack.org/nova/" },
-	[ROLE_HORIZON] = { "OpenStack Dashboard", "horizon",
-	    "https://docs.openstack.org/horizon/" },
-};
-
 static const char *const duration_names[] = { "contract", "child",
 	"transient" };
-
-/* ---- names and FMRIs (libuutil's uu_check_name, libscf's parser) */
-
-static int
-is_alpha(int c)
-{
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z');
-}
-
-static int
-is_ident(const char *s, size_t n, int dot)
-{
-	size_t i;
-
-	if (n == 0 || !is_alpha(s[0]))
-		return 0;
-	for (i = 1; i < n; i++)
-		if (!is_alpha(s[i]) && !(s[i] >= '0' && s[i] <= '9') &&
-		    s[i] != '-' && s[i] != '_' && !(dot && s[i] == '.'))
-			return 0;
-	return 1;
-}
-
-/* One name component: IDENT or PROVIDER,IDENT (providers may hold '.'). */
-static int
-is_component(const char *s, size_t n)
-{
-	const char *comma = memchr(s, ',', n);
-
-	if (comma == NULL)
-		return is_ident(s, n, 0);
-	return is_ident(s, (size_t)(comma - s), 1) &&
-	    is_ident(comma + 1, n - (size_t)(comma - s) - 1, 0);
-}
-
-/* Why S is not a valid SMF service name ('/'-separated components, or
- * one component when !PATH), or NULL. */
-static const char *
-name_problem(struct arena *a, const char *s, int path)
-{
-	const char *p, *end;
-	size_t n;
-
-	if (*s == '\0')
-		return "the name is empty";
-	if (strlen(s) > SMF_NAME_MAX)
-		return arena_printf(a, "it is %zu bytes long; SMF names "
-		    "have at most %d", strlen(s), SMF_NAME_MAX);
-	for (p = s; ; p = end + 1) {
-		end = path ? strchr(p, '/') : NULL;
-		n = end ? (size_t)(end - p) : strlen(p);
-		if (n == 0)
-			return "it has an empty component";
-		if (!is_component(p, n))
-			return arena_printf(a, "\"%.*s\" is not a valid SMF "
-			    "name: names start with a letter and contain "
-			    "only letters, digits, '-' and '_'", (int)n, p);
-		/* libuutil skips the last byte before each '/', so it
-		 * refuses a one-character component there */
-		if (end != NULL && n == 1)
-			return arena_printf(a, "svccfg refuses the one-"
-			    "character component \"%.*s\"", (int)n, p);
-		if (end == NULL)
-			return NULL;
-	}
-}
-
-/*
- * Parse a service FMRI as written in a `fmri` setting:
- * [svc:][//localhost]/service[:instance] or service[:instance].
- * NULL on success, else why it is not one.
- */
-static const char *
-fmri_parse(struct arena *a, const char *s, struct fmri *f)
-{
-	const char *p = s, *colon, *why;
-
-	f->service = f->instance = NULL;
-	if (strlen(s) > SMF_FMRI_MAX)
-		return arena_printf(a, "it is %zu bytes long; FMRIs have at "
-		    "most %d", strlen(s), SMF_FMRI_MAX);
-	if (strncmp(p, "file:", 5) == 0)
-		return "a file: FMRI names a file, not a service";
-	if (strncmp(p, "lrc:", 4) == 0)
-		return "an lrc: FMRI names a legacy rc script, not a service";
-	if (strncmp(p, "svc:", 4) == 0)
-		p += 4;
-	if (strncmp(p, "//", 2) == 0) {
-		const char *slash = strchr(p + 2, '/');
-		size_t n = slash ? (size_t)(slash - p - 2) : strlen(p + 2);
-
-		if (n != 9 || strncmp(p + 2, "localhost", 9) != 0)
-			return "SMF supports only the local scope "
-			    "(svc:/NAME or svc://localhost/NAME)";
-		p += 11;
-	}
-	if (*p == '/')
-		p++;
-	if (strstr(p, "/:properties") != NULL)
-		return "it names a property group or property, not a "
-		    "service or an instance";
-	colon = strchr(p, ':');
-	f->service = colon ? arena_strndup(a, p, (size_t)(colon - p)) :
-	    arena_strdup(a, p);
-	if ((why = name_problem(a, f->service, 1)) != NULL)
-		return why;
-	if (colon != NULL) {
-		f->instance = colon + 1;
-		if (*f->instance == '\0')
-			return "the instance name after ':' is empty";
-		if ((why = name_problem(a, f->instance, 0)) != NULL)
-			return arena_printf(a, "instance %s", why);
-	}
-	return NULL;
-}
-
-/* The FMRI of S's own manifest ("default" instance unless given). */
-static int
-own_fmri(struct arena *a, const struct ir_service *s, struct fmri *f)
-{
-	if (s->fmri != NULL) {
-		if (fmri_parse(a, s->fmri, f) != NULL)
-			return -1;
-	} else {
-		f->service = arena_printf(a, "%s%s", s->role != ROLE_NONE ?
-		    "site/openstack/" : "site/", s->name);
-		f->instance = NULL;
-	}
-	if (f->instance == NULL)
-		f->instance = "default";
-	return 0;
-}
-
-/* The FMRI other services depend on; -1 if unknown (packaged, none
- * known) or invalid (reported by the check). */
-static int
-dep_fmri(struct arena *a, const struct ir_service *s, const char **out)
-{
-	struct fmri f;
-
-	if (s->packaged && s->fmri == NULL) {
-		if (role_table[s->role].packaged_fmri == NULL)
-			return -1;
-		*out = role_table[s->role].packaged_fmri;
-		return 0;
-	}
-	if (s->packaged) {
-		if (fmri_parse(a, s->fmri, &f) != NULL)
-			return -1;
-	} else if (own_fmri(a, s, &f) == -1)
-		return -1;
-	*out = f.instance ? arena_printf(a, "svc:/%s:%s", f.service,
-	    f.instance) : arena_printf(a, "svc:/%s", f.service);
-	return 0;
-}
 
 static const char *
 where(struct arena *a, const struct ir_sinst *si)
@@ -447,7 +246,7 @@ check_tokens(struct arena *a, struct diag *d, const struct ir_service *s,
 		}
 		slash = memchr(p + 2, '/', (size_t)(close - p - 2));
 		if (slash != NULL && s->role == ROLE_NONE &&
-		    is_ident(p + 2, (size_t)(slash - p - 2), 0) &&
+		    smf_is_ident(p + 2, (size_t)(slash - p - 2), 0) &&
 		    !is_reserved_pg(p + 2, (size_t)(slash - p - 2))) {
 			size_t npg = (size_t)(slash - p - 2);
 			char *prop = arena_strndup(a, slash + 1,
@@ -595,7 +394,7 @@ check_config(struct arena *a, struct diag *d, const struct ir_service *s)
 
 		if (hash_get(bad, o->section) != NULL)
 			goto option;
-		if ((why = name_problem(a, o->section, 0)) != NULL) {
+		if ((why = smf_name_problem(a, o->section, 0)) != NULL) {
 			hash_put(bad, o->section, (void *)o);
 			diag_error(d, o->section_loc, "config section \"%s\" "
 			    "becomes an SMF property group, but %s",
@@ -610,7 +409,7 @@ check_config(struct arena *a, struct diag *d, const struct ir_service *s)
 			errors++;
 		}
 option:
-		if ((why = name_problem(a, o->key, 0)) != NULL) {
+		if ((why = smf_name_problem(a, o->key, 0)) != NULL) {
 			diag_error(d, o->loc, "config option \"%s\" becomes "
 			    "an SMF property, but %s", o->key, why);
 			errors++;
@@ -649,7 +448,7 @@ check_service(struct arena *a, struct diag *d, const struct ir_service *s)
 	}
 	if (s->packaged)
 		return errors;
-	if (s->fmri == NULL && own_fmri(a, s, &f) == 0 &&
+	if (s->fmri == NULL && fmri_own(a, s, &f) == 0 &&
 	    strlen(f.service) > SMF_NAME_MAX) {
 		diag_error(d, s->loc, "the SMF service name \"%s\" would be "
 		    "%zu bytes long, more than SMF's %d; shorten the service "
@@ -727,7 +526,7 @@ check_service(struct arena *a, struct diag *d, const struct ir_service *s)
 			errors++;
 		}
 	}
-	if (s->role == ROLE_NONE)
+	if (role_table[s->role].conf == CONF_SMF)
 		errors += check_config(a, d, s);
 	return errors;
 }
@@ -745,7 +544,7 @@ check_zone(struct arena *a, struct diag *d, struct ir_sinst **sis, size_t n)
 		const struct ir_service *prev;
 		const char *key;
 
-		if (dep_fmri(a, s, &key) == -1)
+		if ((key = s->smf_fmri) == NULL)
 			continue;
 		if (strchr(key + 5, ':') == NULL)
 			key = arena_printf(a, "%s:default", key);
@@ -777,7 +576,6 @@ check_zone(struct arena *a, struct diag *d, struct ir_sinst **sis, size_t n)
 		for (j = 0; j < si->nout; j++) {
 			const struct ir_edge *e = si->out[j];
 			const struct ir_service *sv = e->server->service;
-			const char *fmri;
 
 			if (!same_zone_use(e))
 				continue;
@@ -789,7 +587,7 @@ check_zone(struct arena *a, struct diag *d, struct ir_sinst **sis, size_t n)
 				    SMF_NAME_MAX);
 				errors++;
 			}
-			if (dep_fmri(a, sv, &fmri) == 0)
+			if (sv->smf_fmri != NULL)
 				continue;
 			if (sv->fmri != NULL)
 				continue;	/* invalid: reported */
@@ -918,11 +716,7 @@ refresh_of(const struct ir *ir, const struct ir_service *s)
 {
 	if (s->refresh != NULL)
 		return s->refresh;
-	if (s->role == ROLE_HORIZON)
-		return ":kill -USR1";		/* httpd: graceful restart */
-	if (role_table[s->role].nova && ir->release == REL_ZED)
-		return ":kill -HUP";		/* oslo.service: reload */
-	return NULL;
+	return role_reload(s->role, ir->release);
 }
 
 static void
@@ -1017,7 +811,7 @@ description_of(const struct ir *ir, const struct ir_sinst *si)
 	if (s->description != NULL)
 		return s->description;
 	what = s->role != ROLE_NONE ? arena_printf(a, "%s (role %s): service",
-	    role_doc[s->role].common_name, role_table[s->role].name) :
+	    role_table[s->role].common_name, role_table[s->role].name) :
 	    "Custom service";
 	in = si->zone == NULL ? arena_printf(a, "the global zone of host %s",
 	    si->host->name) : arena_printf(a, "zone %s on host %s",
@@ -1039,7 +833,7 @@ write_manifest(const struct ir *ir, const struct ir_sinst *si,
 	struct xw x;
 	size_t i;
 
-	if (own_fmri(a, s, &f) == -1 || si->start == NULL)
+	if (fmri_own(a, s, &f) == -1 || si->start == NULL)
 		return -1;
 	if ((x.w = xmlNewTextWriterMemory(buf, 0)) == NULL)
 		return -1;
@@ -1069,14 +863,14 @@ write_manifest(const struct ir *ir, const struct ir_sinst *si,
 
 	xw_dependency(&x, "network", "error", "svc:/milestone/network:default");
 	xw_dependency(&x, "filesystem", "none", "svc:/system/filesystem/local");
-	if (si->zone == NULL && s->role == ROLE_NOVA_COMPUTE)
+	if (si->zone == NULL && role_table[s->role].zone == RZ_GLOBAL)
 		xw_dependency(&x, "zones", "none", "svc:/system/zones:default");
 	for (i = 0; i < si->nout; i++) {
 		const struct ir_edge *e = si->out[i];
 		const struct ir_service *sv = e->server->service;
 		const char *fmri;
 
-		if (!same_zone_use(e) || dep_fmri(a, sv, &fmri) == -1 ||
+		if (!same_zone_use(e) || (fmri = sv->smf_fmri) == NULL ||
 		    !hash_put(deps, sv->name, (void *)sv))
 			continue;
 		xw_dependency(&x, arena_printf(a, "uses-%s", sv->name), "none",
@@ -1095,7 +889,7 @@ write_manifest(const struct ir *ir, const struct ir_sinst *si,
 	xw_attr(&x, "type", "framework");
 	xw_propval(&x, "duration", "astring", duration_names[s->duration]);
 	xw_end(&x);
-	if (s->role == ROLE_NONE)
+	if (role_table[s->role].conf == CONF_SMF)
 		write_config(a, &x, s);
 
 	if (strcmp(f.instance, "default") != 0) {
@@ -1110,13 +904,13 @@ write_manifest(const struct ir *ir, const struct ir_sinst *si,
 
 	xw_start(&x, "template");
 	xw_loctext(&x, "common_name", s->role != ROLE_NONE ?
-	    role_doc[s->role].common_name : s->name);
+	    role_table[s->role].common_name : s->name);
 	xw_loctext(&x, "description", description_of(ir, si));
 	if (s->role != ROLE_NONE) {
 		xw_start(&x, "documentation");
 		xw_start(&x, "doc_link");
-		xw_attr(&x, "name", role_doc[s->role].doc_name);
-		xw_attr(&x, "uri", role_doc[s->role].doc_uri);
+		xw_attr(&x, "name", role_table[s->role].doc_name);
+		xw_attr(&x, "uri", role_table[s->role].doc_uri);
 		xw_end(&x);
 		xw_end(&x);
 	}

@@ -35,90 +35,73 @@
 /* The namespace of every zone uuid ztopo generates; never change it. */
 #define VMADM_UUID_NS	"10aa668d-5002-49bc-808e-1b651fd176b6"
 
-/* Brand masks for the allow-lists. */
-#define B_JOYENT	(1u << BRAND_JOYENT)
-#define B_MINIMAL	(1u << BRAND_JOYENT_MINIMAL)
-#define B_LX		(1u << BRAND_LX)
-#define B_KVM		(1u << BRAND_KVM)
-#define B_BHYVE		(1u << BRAND_BHYVE)
-#define B_OS		(B_JOYENT | B_MINIMAL | B_LX)
-#define B_HVM		(B_KVM | B_BHYVE)
-#define B_ALL		(B_OS | B_HVM)
-
 struct allow {
 	const char	*name;
-	unsigned	 brands;
+	unsigned	 class;		/* BP_*: brands whose row has it */
 };
 
 /*
- * What this backend may write, per brand (vmadm's proptable, create
- * action).  Sorted by name within each table, as the payload is.
+ * What this backend may write, per class of brand (vmadm's proptable,
+ * create action; brands.c says which brand has which class).  Sorted by
+ * name within each table, as the payload is.
  */
 static const struct allow top_allow[] = {
-	{ "alias", B_ALL },
-	{ "autoboot", B_ALL },
-	{ "brand", B_ALL },
-	{ "cpu_cap", B_ALL },
-	{ "cpu_shares", B_ALL },
-	{ "customer_metadata", B_ALL },
-	{ "delegate_dataset", B_OS },
-	{ "disks", B_HVM },
-	{ "dns_domain", B_OS },
-	{ "filesystems", B_OS },
-	{ "firewall_enabled", B_ALL },
-	{ "hostname", B_ALL },
-	{ "image_uuid", B_ALL },
-	{ "internal_metadata", B_ALL },
-	{ "kernel_version", B_LX },
-	{ "max_locked_memory", B_ALL },
-	{ "max_lwps", B_ALL },
-	{ "max_physical_memory", B_ALL },
-	{ "max_swap", B_ALL },
-	{ "nics", B_ALL },
-	{ "quota", B_ALL },
-	{ "ram", B_ALL },
-	{ "resolvers", B_ALL },
-	{ "routes", B_ALL },
-	{ "tags", B_ALL },
-	{ "tmpfs", B_OS },
-	{ "uuid", B_ALL },
-	{ "vcpus", B_HVM },
-	{ "zfs_io_priority", B_ALL },
+	{ "alias", BP_ALL },
+	{ "autoboot", BP_ALL },
+	{ "brand", BP_ALL },
+	{ "cpu_cap", BP_ALL },
+	{ "cpu_shares", BP_ALL },
+	{ "customer_metadata", BP_ALL },
+	{ "delegate_dataset", BP_OS },
+	{ "disks", BP_HVM },
+	{ "dns_domain", BP_OS },
+	{ "filesystems", BP_OS },
+	{ "firewall_enabled", BP_ALL },
+	{ "hostname", BP_ALL },
+	{ "image_uuid", BP_ALL },
+	{ "internal_metadata", BP_ALL },
+	{ "kernel_version", BP_LX },
+	{ "max_locked_memory", BP_ALL },
+	{ "max_lwps", BP_ALL },
+	{ "max_physical_memory", BP_ALL },
+	{ "max_swap", BP_ALL },
+	{ "nics", BP_ALL },
+	{ "quota", BP_ALL },
+	{ "ram", BP_ALL },
+	{ "resolvers", BP_ALL },
+	{ "routes", BP_ALL },
+	{ "tags", BP_ALL },
+	{ "tmpfs", BP_OS },
+	{ "uuid", BP_ALL },
+	{ "vcpus", BP_HVM },
+	{ "zfs_io_priority", BP_ALL },
 	{ NULL, 0 }
 };
 static const struct allow nic_allow[] = {
-	{ "gateways", B_ALL },
-	{ "ips", B_ALL },
-	{ "model", B_HVM },
-	{ "mtu", B_ALL },
-	{ "nic_tag", B_ALL },
-	{ "primary", B_ALL },
-	{ "vlan_id", B_ALL },
+	{ "gateways", BP_ALL },
+	{ "ips", BP_ALL },
+	{ "model", BP_HVM },
+	{ "mtu", BP_ALL },
+	{ "nic_tag", BP_ALL },
+	{ "primary", BP_ALL },
+	{ "vlan_id", BP_ALL },
 	{ NULL, 0 }
 };
 static const struct allow disk_allow[] = {
-	{ "boot", B_HVM },
-	{ "image_size", B_HVM },
-	{ "image_uuid", B_HVM },
-	{ "model", B_HVM },
-	{ "size", B_HVM },
+	{ "boot", BP_HVM },
+	{ "image_size", BP_HVM },
+	{ "image_uuid", BP_HVM },
+	{ "model", BP_HVM },
+	{ "size", BP_HVM },
 	{ NULL, 0 }
 };
 static const struct allow fs_allow[] = {
-	{ "options", B_OS },
-	{ "source", B_OS },
-	{ "target", B_OS },
-	{ "type", B_OS },
+	{ "options", BP_OS },
+	{ "source", BP_OS },
+	{ "target", BP_OS },
+	{ "type", BP_OS },
 	{ NULL, 0 }
 };
-
-/* Device models vmadm documents, per HVM brand. */
-static const char *const kvm_nic_models[] = { "virtio", "e1000", "rtl8139",
-	NULL };
-static const char *const kvm_disk_models[] = { "virtio", "ide", "scsi",
-	NULL };
-static const char *const bhyve_disk_models[] = { "virtio", "ahci", "nvme",
-	NULL };
 
 /* OS-only zone properties, as spelled in the .zt. */
 static const char *const os_only[] = { "tmpfs", "dns_domain",
@@ -178,7 +161,8 @@ nic_tag_ok(const char *s)
 /* ---- check: vmadm's rules, as located errors in the .zt */
 
 static void
-check_brand_props(const struct ir_zone *z, struct diag *d)
+check_brand_props(const struct ir *ir, const struct ir_zone *z,
+    struct diag *d)
 {
 	enum ir_brand b = z->image->brand;
 	size_t i;
@@ -188,9 +172,9 @@ check_brand_props(const struct ir_zone *z, struct diag *d)
 	for (i = 0; os_only[i] != NULL; i++)
 		if (ir_zone_sets(z, os_only[i]))
 			diag_error(d, ir_zone_loc(z, os_only[i]), "%s applies to "
-			    "joyent, joyent-minimal and lx zones only, and zone "
-			    "\"%s\" uses %s image \"%s\"", os_only[i], z->name,
-			    brand_name(b), z->image->name);
+			    "%s zones only, and zone \"%s\" uses %s image "
+			    "\"%s\"", os_only[i], brand_list(ir->arena, BP_OS,
+			    -1, "and"), z->name, brand_name(b), z->image->name);
 }
 
 static void
@@ -204,19 +188,20 @@ check_nics(const struct ir *ir, const struct ir_zone *z, struct diag *d)
 		const struct ir_network *n = nic->network;
 
 		if (!BRAND_IS_HVM(b) && nic->model != NULL)
-			diag_error(d, nic->model_loc, "nic model applies to kvm "
-			    "and bhyve zones only, and zone \"%s\" uses %s "
-			    "image \"%s\"", z->name, brand_name(b),
-			    z->image->name);
+			diag_error(d, nic->model_loc, "nic model applies to %s "
+			    "zones only, and zone \"%s\" uses %s image \"%s\"",
+			    brand_list(ir->arena, BP_HVM, -1, "and"), z->name,
+			    brand_name(b), z->image->name);
 		else if (BRAND_IS_HVM(b) && nic->model == NULL)
 			diag_error(d, nic->loc, "nic of %s zone \"%s\" has no "
 			    "model, which vmadm requires: nic %s { model "
 			    "virtio; }", brand_name(b), z->name, n->name);
-		else if (b == BRAND_KVM && !in_list(nic->model,
-		    kvm_nic_models))
+		else if (brand_table[b].nic_models != NULL &&
+		    !in_list(nic->model, brand_table[b].nic_models))
 			diag_error(d, nic->model_loc, "unknown nic model \"%s\" "
-			    "for kvm zones (expected %s)", nic->model,
-			    join_list(ir->arena, kvm_nic_models));
+			    "for %s zones (expected %s)", nic->model,
+			    brand_name(b), join_list(ir->arena,
+			    brand_table[b].nic_models));
 	}
 }
 
@@ -224,8 +209,7 @@ static void
 check_disks(const struct ir *ir, const struct ir_zone *z, struct diag *d)
 {
 	enum ir_brand b = z->image->brand;
-	const char *const *models = b == BRAND_KVM ? kvm_disk_models :
-	    bhyve_disk_models;
+	const char *const *models = brand_table[b].disk_models;
 	const struct ir_disk *boot = NULL;
 	size_t i;
 	int holds_image = 0;
@@ -260,8 +244,9 @@ check_disks(const struct ir *ir, const struct ir_zone *z, struct diag *d)
 			holds_image = 1;
 		if (!BRAND_IS_HVM(im->brand)) {
 			diag_error(d, dk->image_loc, "image \"%s\" is a %s "
-			    "image; a disk needs a kvm or bhyve disk image",
-			    im->name, brand_name(im->brand));
+			    "image; a disk needs a %s disk image",
+			    im->name, brand_name(im->brand),
+			    brand_list(ir->arena, BP_HVM, -1, "or"));
 			diag_note(d, im->brand_loc, "brand set here");
 			continue;
 		}
@@ -356,10 +341,12 @@ check_misc(const struct ir_zone *z, struct diag *d)
 				    "option as its own list item",
 				    fs->options[j]);
 	}
-	if (z->image->brand == BRAND_KVM && z->nresolvers > 4)
-		diag_warning(d, ir_zone_loc(z, "resolvers"), "kvm zone \"%s\" "
-		    "has %zu resolvers; its guest gets only the first 4 (over "
-		    "DHCP)", z->name, z->nresolvers);
+	if (brand_table[z->image->brand].max_resolvers > 0 &&
+	    z->nresolvers > brand_table[z->image->brand].max_resolvers)
+		diag_warning(d, ir_zone_loc(z, "resolvers"), "%s zone \"%s\" "
+		    "has %zu resolvers; its guest gets only the first %zu (over "
+		    "DHCP)", brand_name(z->image->brand), z->name,
+		    z->nresolvers, brand_table[z->image->brand].max_resolvers);
 }
 
 static void
@@ -384,7 +371,7 @@ check_nic_tags(const struct ir *ir, struct diag *d)
 static int
 vmadm_check(const struct ir *ir, struct diag *d)
 {
-	int errors = d->errors;
+	int errors = diag_mark(d);
 	size_t i;
 
 	for (i = 0; i < ir->nzones; i++) {
@@ -392,7 +379,7 @@ vmadm_check(const struct ir *ir, struct diag *d)
 
 		if (z->image == NULL)
 			continue;
-		check_brand_props(z, d);
+		check_brand_props(ir, z, d);
 		check_nics(ir, z, d);
 		check_disks(ir, z, d);
 		check_routes(z, d);
@@ -400,7 +387,7 @@ vmadm_check(const struct ir *ir, struct diag *d)
 		check_misc(z, d);
 	}
 	check_nic_tags(ir, d);
-	return d->errors - errors;
+	return diag_since(d, errors);
 }
 
 /* ---- emit */
@@ -568,7 +555,7 @@ static int
 allowed(struct payload *p, json_t *obj, const struct allow *allow,
     const char *what)
 {
-	unsigned b = 1u << p->zi->zone->image->brand;
+	unsigned b = brand_table[p->zi->zone->image->brand].props;
 	const char *key;
 	json_t *v;
 	int ok = 1;
@@ -579,7 +566,7 @@ allowed(struct payload *p, json_t *obj, const struct allow *allow,
 		for (a = allow; a->name != NULL; a++)
 			if (strcmp(a->name, key) == 0)
 				break;
-		if (a->name == NULL || !(a->brands & b)) {
+		if (a->name == NULL || !(a->class & b)) {
 			diag_error(p->d, p->zi->loc, "internal error: the vmadm "
 			    "payload of zone \"%s\" would hold %s%s, which "
 			    "vmadm does not accept for brand %s", p->zi->zone
@@ -645,7 +632,7 @@ build(struct payload *p)
 		if (z->nfilesystems > 0)
 			put(p, root, "filesystems", jfilesystems(p, z));
 	}
-	if (b == BRAND_LX)
+	if (BRAND_HAS(b, BP_LX))
 		put(p, root, "kernel_version", json_string(z->kernel_version));
 	put(p, root, "max_physical_memory", json_integer(z->memory_mib));
 	put(p, root, "max_swap", json_integer(z->swap_mib));
@@ -692,7 +679,7 @@ static int
 vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
     const struct emit_opts *eo)
 {
-	int errors = d->errors;
+	int errors = diag_mark(d);
 	size_t i;
 
 	for (i = 0; i < ir->nzinsts; i++) {
@@ -701,14 +688,14 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		const char *path;
 		json_t *root;
 		char *text;
-		int before = d->errors;
+		int before = diag_mark(d);
 
 		if (zi->zone->image == NULL)
 			continue;
 		path = arena_printf(ir->arena, "%s/vmadm/%s.json",
 		    zi->host->name, zi->zone->name);
 		root = build(&p);
-		if (!all_allowed(&p, root) || d->errors > before) {
+		if (!all_allowed(&p, root) || diag_since(d, before) > 0) {
 			json_decref(root);
 			continue;
 		}
@@ -729,7 +716,7 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 			    "\"%s\"; it is written with mode 0600", path,
 			    p.secret->val.secret->name);
 	}
-	return d->errors - errors;
+	return diag_since(d, errors);
 }
 
 const struct backend vmadm_backend = {

@@ -6,9 +6,12 @@
  *	   12 |     nic admn;
  *	      |         ^~~~
  *
- * Errors are counted and printed as they come, up to max_errors; notes
- * attached to an error that was not printed are dropped with it.  Nothing
- * else in ztopo prints to stderr about the input.
+ * Every report is kept as data (struct diag_entry: level, location,
+ * text, notes) and printed in one place, print_entry, as it comes: up
+ * to max_errors errors, each identical report once; notes attached to a
+ * report that was not printed are dropped with it.  Passes count their
+ * own errors with diag_mark/diag_since, which count repeats too.
+ * Nothing else in ztopo prints to stderr about the input.
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -68,79 +71,89 @@ print_source(FILE *out, struct loc l)
 	fputc('\n', out);
 }
 
-/* Has this very diagnostic (level, place, text) been reported before? */
-static int
-is_repeat(struct diag *d, enum diag_level lvl, struct loc l, const char *fmt,
-    va_list ap)
+/* Print E, an error or warning or note, as gcc does. */
+static void
+print_entry(const struct diag *d, const struct diag_entry *e)
 {
-	va_list aq;
-	char msg[1024];
-	const char *key;
+	static const char *names[] = { "error", "warning", "note" };
 
-	va_copy(aq, ap);
-	vsnprintf(msg, sizeof(msg), fmt, aq);
-	va_end(aq);
-	if (d->seen == NULL) {
-		d->seen_arena = arena_new();
-		d->seen = hash_new(d->seen_arena);
-	}
-	key = arena_printf(d->seen_arena, "%d:%p:%d:%d:%s", (int)lvl,
-	    (const void *)l.src, l.line, l.col, msg);
-	d->duplicate = !hash_put(d->seen, key, (void *)1);
-	return d->duplicate;
+	if (e->loc.src != NULL) {
+		if (e->level != DIAG_NOTE)
+			print_chain(d->out, e->loc.src);
+		fprintf(d->out, "%s:%d:%d: ", e->loc.src->path, e->loc.line,
+		    e->loc.col);
+	} else
+		fputs("ztopo: ", d->out);
+	fprintf(d->out, "%s: %s%s\n", e->as_error ? "error" : names[e->level],
+	    e->text, e->as_error ? " [-W]" : "");
+	if (e->loc.src != NULL)
+		print_source(d->out, e->loc);
 }
 
+/*
+ * Record one report.  Every error report counts in `raised', so a pass
+ * that reports a problem again (a shared declaration, checked once per
+ * target) still fails; only the first of identical reports (level,
+ * place, text) counts in `errors' and is printed, up to max_errors.
+ * Notes follow the fate of the report they belong to.
+ */
 void
 diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
     const char *fmt, va_list ap)
 {
-	static const char *names[] = { "error", "warning", "note" };
+	struct diag_entry *e;
+	const char *key;
+	char *text;
+	int error = lvl == DIAG_ERROR || (lvl == DIAG_WARNING && d->werror);
 
-	if (lvl == DIAG_NOTE ? d->duplicate : is_repeat(d, lvl, l, fmt, ap))
-		return;
-	switch (lvl) {
-	case DIAG_ERROR:
-		d->errors++;
-		if (d->printed_errors >= d->max_errors) {
-			d->suppressed_note = 1;
-			return;
-		}
-		d->printed_errors++;
-		d->suppressed_note = 0;
-		break;
-	case DIAG_WARNING:
-		if (d->werror) {
-			d->errors++;
-			if (d->printed_errors >= d->max_errors) {
-				d->suppressed_note = 1;
-				return;
-			}
-			d->printed_errors++;
-		} else
-			d->warnings++;
-		d->suppressed_note = d->quiet_warnings && !d->werror;
-		if (d->suppressed_note)
-			return;
-		break;
-	case DIAG_NOTE:
-		if (d->suppressed_note)
-			return;
-		break;
+	if (d->arena == NULL) {
+		d->arena = arena_new();
+		d->seen = hash_new(d->arena);
 	}
-	if (l.src != NULL) {
-		if (lvl != DIAG_NOTE)
-			print_chain(d->out, l.src);
-		fprintf(d->out, "%s:%d:%d: ", l.src->path, l.line, l.col);
-	} else
-		fputs("ztopo: ", d->out);
-	fprintf(d->out, "%s: ", lvl == DIAG_WARNING && d->werror ? "error" :
-	    names[lvl]);
-	vfprintf(d->out, fmt, ap);
-	if (lvl == DIAG_WARNING && d->werror)
-		fputs(" [-W]", d->out);
-	fputc('\n', d->out);
-	if (l.src != NULL)
-		print_source(d->out, l);
+	if (lvl == DIAG_NOTE) {
+		if (d->last == NULL)
+			return;
+	} else if (error)
+		d->raised++;
+	{
+		va_list aq;
+		int n;
+
+		va_copy(aq, ap);
+		n = vsnprintf(NULL, 0, fmt, aq);
+		va_end(aq);
+		text = arena_alloc(d->arena, (size_t)(n < 0 ? 0 : n) + 1);
+		if (n > 0)
+			vsnprintf(text, (size_t)n + 1, fmt, ap);
+	}
+	e = arena_alloc(d->arena, sizeof(*e));
+	e->level = lvl;
+	e->loc = l;
+	e->text = text;
+	e->as_error = lvl == DIAG_WARNING && d->werror;
+	if (lvl == DIAG_NOTE) {
+		vec_push(d->arena, &d->last->notes, e);
+		print_entry(d, e);
+		return;
+	}
+	key = arena_printf(d->arena, "%d:%p:%d:%d:%s", (int)lvl,
+	    (const void *)l.src, l.line, l.col, text);
+	d->last = NULL;
+	if (!hash_put(d->seen, key, e))
+		return;				/* a repeat */
+	if (error) {
+		d->errors++;
+		if (d->printed_errors >= d->max_errors)
+			return;
+		d->printed_errors++;
+	} else {
+		d->warnings++;
+		if (d->quiet_warnings)
+			return;
+	}
+	vec_push(d->arena, &d->entries, e);
+	d->last = e;
+	print_entry(d, e);
 }
 
 void
@@ -181,14 +194,28 @@ diag_finish(struct diag *d)
 		    d->errors - d->printed_errors,
 		    d->errors - d->printed_errors == 1 ? "" : "s");
 	fflush(d->out);
-	if (d->seen_arena != NULL)
-		arena_free(d->seen_arena);
-	d->seen_arena = NULL;
+	if (d->arena != NULL)
+		arena_free(d->arena);
+	d->arena = NULL;
 	d->seen = NULL;
+	d->last = NULL;
+	memset(&d->entries, 0, sizeof(d->entries));
 }
 
 int
 diag_failed(const struct diag *d)
 {
-	return d->errors > 0;
+	return d->raised > 0;
+}
+
+int
+diag_mark(const struct diag *d)
+{
+	return d->raised;
+}
+
+int
+diag_since(const struct diag *d, int mark)
+{
+	return d->raised - mark;
 }

@@ -64,8 +64,7 @@ service_node(struct arena *a, FILE *fp, const struct ir_sinst *si,
 	dot_str(fp, node_id(a, si));
 	fputs(" [label=", fp);
 	dot_str(fp, label);
-	if (s->role == ROLE_MYSQL || s->role == ROLE_RABBITMQ ||
-	    s->role == ROLE_MEMCACHED)
+	if (role_table[s->role].store)
 		fputs(", shape=cylinder", fp);
 	fputs("];\n", fp);
 }

@@ -124,6 +124,8 @@ read_target(struct model *m, struct target *t)
 struct lower {
 	struct model	*m;
 	struct ir	*ir;
+	struct ir_host	**host;		/* this IR's copy of each declared
+					 * host, by index */
 	struct hash	*used;		/* "net:addr" -> struct loc * */
 	struct hash	*placed;	/* "zone@host", "svc@host" */
 	struct vec	 hosts, zinsts, sinsts, edges;
@@ -230,19 +232,21 @@ place(struct lower *lw, struct placement *p)
 
 	for (i = 0; i < p->nobjs; i++)
 		for (j = 0; j < p->nhosts; j++) {
-			struct ir_host *h = p->hosts[j];
+			struct ir_host *h = lw->host[p->hosts[j]->index];
 			struct loc l = loc_span(p->obj_locs[i], p->obj_locs[i]);
 
 			place_host(lw, h);
 			if (p->global) {
-				struct ir_sinst *si = new_sinst(lw, p->objs[i],
-				    h, NULL, l);
+				struct ir_service *sv = p->objs[i];
+				struct ir_sinst *si = new_sinst(lw,
+				    lw->ir->services[sv->index], h, NULL, l);
 
 				if (si != NULL)
 					APPEND(a, h->global, h->nglobal, si);
 				continue;
 			} else {
-				struct ir_zone *z = p->objs[i];
+				struct ir_zone *z = lw->ir->zones[
+				    ((struct ir_zone *)p->objs[i])->index];
 				const char *key = arena_printf(a, "z:%s@%s",
 				    z->name, h->name);
 				struct ir_zinst *zi, *prev;
@@ -483,6 +487,15 @@ check_capacity(struct lower *lw, struct placement *pl, size_t npl)
 	}
 }
 
+int
+ir_port(const struct ir_service *s, size_t i)
+{
+	if (i < s->nports)
+		return s->ports[i];
+	return i < ROLE_MAX_PORTS ? role_table[s->role].ports[i] : 0;
+}
+
+/* A role template (roles.c) for instance SI. */
 static const char *
 expand(struct arena *a, const char *tmpl, const struct ir_sinst *si)
 {
@@ -497,6 +510,11 @@ expand(struct arena *a, const char *tmpl, const struct ir_sinst *si)
 			out = arena_printf(a, "%s%s", out, si->config_dir ?
 			    si->config_dir : "");
 			s += 9;
+		} else if (strncmp(s, "@PORT", 5) == 0 && s[5] >= '0' &&
+		    s[5] < '0' + ROLE_MAX_PORTS && s[6] == '@') {
+			out = arena_printf(a, "%s%d", out,
+			    ir_port(si->service, (size_t)(s[5] - '0')));
+			s += 7;
 		} else {
 			size_t n = strcspn(s + 1, "@") + 1;
 
@@ -527,6 +545,7 @@ finish_instances(struct lower *lw)
 	for (i = 0; i < lw->sinsts.n; i++) {
 		struct ir_sinst *si = lw->sinsts.v[i];
 		const struct role_info *r = &role_table[si->service->role];
+		const char *exec;
 		size_t j;
 
 		if (si->zone != NULL) {
@@ -538,15 +557,13 @@ finish_instances(struct lower *lw)
 			si->nodename = si->host->name;
 			si->addr = si->host->naddrs ? si->host->addrs[0].addr : 0;
 		}
-		if (r->nova)
-			si->config_dir = arena_printf(a,
-			    "%s/etc/nova/nova.conf.d", si->prefix);
+		if (r->confdir != NULL)
+			si->config_dir = expand(a, r->confdir, si);
 		if (si->service->start != NULL)
 			si->start = si->service->start;
-		else if (lw->ir->release == REL_ZED && r->exec_zed != NULL)
-			si->start = expand(a, r->exec_zed, si);
-		else if (r->exec != NULL)
-			si->start = expand(a, r->exec, si);
+		else if ((exec = role_exec(si->service->role,
+		    lw->ir->release)) != NULL)
+			si->start = expand(a, exec, si);
 	}
 }
 
@@ -556,8 +573,8 @@ warn_unplaced(struct lower *lw)
 	struct model *m = lw->m;
 	size_t i;
 
-	for (i = 0; i < m->decls[K_ZONE].n; i++) {
-		struct ir_zone *z = ((struct decl *)m->decls[K_ZONE].v[i])->obj;
+	for (i = 0; i < lw->ir->nzones; i++) {
+		struct ir_zone *z = lw->ir->zones[i];
 
 		if (z->ninstances == 0)
 			diag_warning(m->diag, z->loc, "zone \"%s\" is not "
@@ -565,7 +582,7 @@ warn_unplaced(struct lower *lw)
 	}
 }
 
-#define COPY(ir, field, count, k) do {					\
+#define SHARE(ir, field, count, k) do {				\
 	size_t i__;							\
 	(ir)->count = m->decls[k].n;					\
 	(ir)->field = arena_alloc(m->arena, ((ir)->count + 1) *		\
@@ -574,23 +591,75 @@ warn_unplaced(struct lower *lw)
 		(ir)->field[i__] = ((struct decl *)m->decls[k].v[i__])->obj; \
 } while (0)
 
-/* An IR holding the declarations, in declaration order; lower() adds
- * the placement of TARGET ("" for a description without targets). */
+/* This IR's own copy of every declaration of kind K, by index: what a
+ * lowering attaches (instances, consumers) stays in one IR. */
+#define OWN(ir, field, count, k) do {					\
+	size_t j__;							\
+	SHARE(ir, field, count, k);					\
+	for (j__ = 0; j__ < (ir)->count; j__++) {			\
+		void *c__ = arena_alloc(m->arena, sizeof(*(ir)->field[0])); \
+		memcpy(c__, (ir)->field[j__], sizeof(*(ir)->field[0]));	\
+		(ir)->field[j__] = c__;					\
+	}								\
+} while (0)
+
+/*
+ * A fresh IR of the declarations, in declaration order; lower() adds the
+ * placement of TARGET ("" for a description without targets).
+ * Networks, images and secrets never change after resolution and are
+ * shared by every IR of the description; services, zones, hosts and
+ * credentials are copied, with their references rebound to the copies,
+ * so that IRs of several targets can be alive at once.
+ */
 static struct ir *
-ir_declared(struct model *m, const char *target)
+ir_declared(struct model *m, const char *target, struct ir_host ***hostp)
 {
 	struct ir *ir = arena_alloc(m->arena, sizeof(*ir));
+	struct ir_host **hosts;
+	size_t i, j, nhosts;
 
 	ir->arena = m->arena;
 	ir->target = target;
 	ir->release = m->release;
 	ir->targets = arena_alloc(m->arena, sizeof(char *));
-	COPY(ir, networks, nnetworks, K_NETWORK);
-	COPY(ir, images, nimages, K_IMAGE);
-	COPY(ir, secrets, nsecrets, K_SECRET);
-	COPY(ir, credentials, ncredentials, K_CREDENTIAL);
-	COPY(ir, services, nservices, K_SERVICE);
-	COPY(ir, zones, nzones, K_ZONE);
+	SHARE(ir, networks, nnetworks, K_NETWORK);
+	SHARE(ir, images, nimages, K_IMAGE);
+	SHARE(ir, secrets, nsecrets, K_SECRET);
+	OWN(ir, credentials, ncredentials, K_CREDENTIAL);
+	OWN(ir, services, nservices, K_SERVICE);
+	OWN(ir, zones, nzones, K_ZONE);
+	for (i = 0; i < ir->nservices; i++) {
+		struct ir_service *s = ir->services[i];
+		struct ir_use *u = arena_alloc(m->arena,
+		    (s->nuses + 1) * sizeof(*u));
+
+		if (s->nuses > 0)
+			memcpy(u, s->uses, s->nuses * sizeof(*u));
+		for (j = 0; j < s->nuses; j++) {
+			u[j].service = ir->services[u[j].service->index];
+			if (u[j].cred != NULL)
+				u[j].cred = ir->credentials[u[j].cred->index];
+		}
+		s->uses = u;
+	}
+	for (i = 0; i < ir->nzones; i++) {
+		struct ir_zone *z = ir->zones[i];
+		struct ir_service **sv = arena_alloc(m->arena,
+		    (z->nservices + 1) * sizeof(*sv));
+
+		for (j = 0; j < z->nservices; j++)
+			sv[j] = ir->services[z->services[j]->index];
+		z->services = sv;
+	}
+	nhosts = m->decls[K_HOST].n;
+	hosts = arena_alloc(m->arena, (nhosts + 1) * sizeof(*hosts));
+	for (i = 0; i < nhosts; i++) {
+		hosts[i] = arena_alloc(m->arena, sizeof(*hosts[i]));
+		memcpy(hosts[i], ((struct decl *)m->decls[K_HOST].v[i])->obj,
+		    sizeof(*hosts[i]));
+	}
+	if (hostp != NULL)
+		*hostp = hosts;
 	return ir;
 }
 
@@ -600,13 +669,13 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall)
 	struct lower lw;
 	struct ir *ir;
 	size_t i;
-	int errors = m->diag->errors;
+	int mark = diag_mark(m->diag);
 
 	memset(&lw, 0, sizeof(lw));
 	lw.m = m;
 	lw.used = hash_new(m->arena);
 	lw.placed = hash_new(m->arena);
-	ir = lw.ir = ir_declared(m, t->decl->name);
+	ir = lw.ir = ir_declared(m, t->decl->name, &lw.host);
 	ir->ntargets = nall;
 	ir->targets = arena_alloc(m->arena, (nall + 1) * sizeof(char *));
 	for (i = 0; i < nall; i++)
@@ -618,8 +687,7 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall)
 		struct vec hosts = { NULL, 0, 0 };
 
 		for (i = 0; i < m->decls[K_HOST].n; i++) {
-			struct ir_host *h = ((struct decl *)
-			    m->decls[K_HOST].v[i])->obj;
+			struct ir_host *h = lw.host[i];
 
 			if (h->placed)
 				vec_push(m->arena, &hosts, h);
@@ -639,52 +707,13 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall)
 	ir->nsinsts = lw.sinsts.n;
 	ir->edges = (struct ir_edge **)lw.edges.v;
 	ir->nedges = lw.edges.n;
-	return m->diag->errors > errors ? NULL : ir;
+	return diag_since(m->diag, mark) ? NULL : ir;
 }
 
 const char *
 ir_addr(const struct ir *ir, uint32_t a)
 {
 	return ipv4_str(ir->arena, a);
-}
-
-void	resolve_warn_unused(struct model *);
-
-/* Forget what a previous lowering attached to the declarations. */
-static void
-reset(struct model *m)
-{
-	size_t i;
-
-	for (i = 0; i < m->decls[K_SERVICE].n; i++) {
-		struct ir_service *s = ((struct decl *)
-		    m->decls[K_SERVICE].v[i])->obj;
-
-		s->instances = NULL;
-		s->ninstances = 0;
-	}
-	for (i = 0; i < m->decls[K_ZONE].n; i++) {
-		struct ir_zone *z = ((struct decl *)m->decls[K_ZONE].v[i])->obj;
-
-		z->instances = NULL;
-		z->ninstances = 0;
-	}
-	for (i = 0; i < m->decls[K_HOST].n; i++) {
-		struct ir_host *h = ((struct decl *)m->decls[K_HOST].v[i])->obj;
-
-		h->zones = NULL;
-		h->nzones = 0;
-		h->global = NULL;
-		h->nglobal = 0;
-		h->placed = 0;
-	}
-	for (i = 0; i < m->decls[K_CREDENTIAL].n; i++) {
-		struct ir_credential *c = ((struct decl *)
-		    m->decls[K_CREDENTIAL].v[i])->obj;
-
-		c->consumers = NULL;
-		c->nconsumers = 0;
-	}
 }
 
 
@@ -713,20 +742,21 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 	int found = 0;
 
 	resolve(&m, a, diag, top);
+	check(&m);
 	nt = m.decls[K_TARGET].n;
 	ts = arena_alloc(a, (nt + 1) * sizeof(*ts));
 	for (i = 0; i < nt; i++) {
 		ts[i].decl = m.decls[K_TARGET].v[i];
 		read_target(&m, &ts[i]);
 	}
-	resolve_warn_unused(&m);
+	check_unused(&m);
 	if (nt == 0 && target != NULL && strcmp(target, "*") == 0) {
-		if (diag->errors)
+		if (diag_failed(diag))
 			return NULL;
-		ir = ir_declared(&m, "");		/* a library */
+		ir = ir_declared(&m, "", NULL);	/* a library */
 		if (each != NULL)
 			each(ir, arg);
-		return diag->errors ? NULL : ir;
+		return diag_failed(diag) ? NULL : ir;
 	}
 	if (nt == 0) {
 		diag_error(diag, (struct loc){ NULL, 0, 0, 0 },
@@ -744,14 +774,13 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 		    nt, list);
 		return NULL;
 	}
-	if (diag->errors)
+	if (diag_failed(diag))
 		return NULL;
 	for (i = 0; i < nt; i++) {
 		if (target != NULL && strcmp(target, "*") != 0 &&
 		    strcmp(target, ts[i].decl->name) != 0)
 			continue;
 		found = 1;
-		reset(&m);
 		ir = lower(&m, &ts[i], ts, nt);
 		if (ir != NULL && each != NULL)
 			each(ir, arg);
@@ -768,5 +797,5 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 		    s ? "; did you mean \"" : "", s ? s : "",
 		    s ? "\"?" : "");
 	}
-	return diag->errors ? NULL : ir;
+	return diag_failed(diag) ? NULL : ir;
 }

@@ -15,6 +15,21 @@
  *    things, placement order for instances; nothing is ever in hash order;
  *  - locations (struct loc) point into the .zt sources so a backend can
  *    report a located error about any property it checks.
+ *
+ * Lifetime and ownership.  An IR lives in the arena of the run (ir->arena)
+ * and is never changed after lowering, with one exception: secret values
+ * (ir_secret.value, .value_src), which secrets.c fills in before emission
+ * when a command needs them.  Each IR owns its services, zones, hosts and
+ * credentials and everything lowering attached to them (instances, edges,
+ * consumers), so the IRs of several targets of one description can be
+ * alive and used at once; networks, images and secrets are the
+ * description's and shared by all of its IRs (a secret's value is the
+ * same in every target).
+ *
+ * The passes, each with one entry point returning its own error count:
+ * load (ast.c: lex, parse, includes) -> resolve (resolve.c: names,
+ * shapes, defaults) -> check (declaration rules, once per description) ->
+ * lower (ir.c: one target -> a fresh IR) -> each backend's check -> emit.
  */
 #ifndef ZTOPO_IR_H
 #define ZTOPO_IR_H
@@ -23,13 +38,84 @@
 
 #define IR_UNSET	(-1LL)
 
+/*
+ * ---- the knowledge tables: releases.c, brands.c, roles.c
+ *
+ * Every fact about an OpenStack release, a zone brand or a service role
+ * is one row of one of these tables, and every pass reads it from there
+ * (a test greps that a role's name or a port appears in no other C
+ * file).  A new release, brand or role is a new row; tests/unit walks
+ * the tables and checks that every field a pass reads is set.
+ */
+
 enum ir_release { REL_FOLSOM, REL_ZED, REL__COUNT };
+
+/* What a release does, as flags, never as `== REL_x` comparisons. */
+enum {
+	RF_CELLS	= 1u << 0,	/* nova has an API database and cells
+					 * v2: [api_database], [database] */
+	RF_TRANSPORT_URL = 1u << 1,	/* RPC is [DEFAULT] transport_url,
+					 * with several brokers; else one
+					 * rabbit_host and its options */
+	RF_KEYSTONE_V3	= 1u << 2,	/* services authenticate to keystone
+					 * with [keystone_authtoken] and
+					 * [service_user] */
+	RF_OSLO_SIGHUP	= 1u << 3,	/* oslo.service rereads its
+					 * configuration on SIGHUP */
+	RF_OSLO_ESCAPE	= 1u << 4,	/* oslo.config reads \$ as a
+					 * literal '$' */
+	RF_PYMYSQL	= 1u << 5,	/* connection URLs use mysql+pymysql
+					 * and ?charset=utf8 */
+	RF_RABBIT_STDIN	= 1u << 6,	/* rabbitmqctl reads passwords from
+					 * stdin (RabbitMQ >= 3.8) */
+	RF_NOVA_SECTIONS = 1u << 7	/* nova reads per-topic sections
+					 * ([vnc], [glance], [oslo_concurrency])
+					 * where old releases read [DEFAULT] */
+};
+
+struct release_info {
+	const char	*name;		/* as written: openstack release zed */
+	unsigned	 flags;		/* RF_* */
+	const char	*compute_driver; /* nova-compute's driver on SmartOS */
+};
+extern const struct release_info release_table[REL__COUNT];
+#define REL_HAS(r, f)	((release_table[(r)].flags & (f)) != 0)
+const char	*release_name(enum ir_release);
 
 enum ir_brand {
 	BRAND_JOYENT, BRAND_JOYENT_MINIMAL, BRAND_LX, BRAND_KVM, BRAND_BHYVE,
 	BRAND__COUNT
 };
-#define BRAND_IS_HVM(b)	((b) == BRAND_KVM || (b) == BRAND_BHYVE)
+
+/* Classes of zone properties: a property applies to a brand when the
+ * brand's row has its class (vmadm's proptable, by brand). */
+enum {
+	BP_ALL	= 1u << 0,	/* every brand */
+	BP_OS	= 1u << 1,	/* OS virtualisation: tmpfs, filesystems */
+	BP_LX	= 1u << 2,	/* kernel_version */
+	BP_HVM	= 1u << 3	/* hardware VMs: disks, vcpus, nic models */
+};
+
+struct brand_info {
+	const char	*name;		/* as written: brand joyent-minimal */
+	unsigned	 props;		/* BP_*: property classes it takes */
+	int		 smf;		/* the zone runs SMF (services may be
+					 * placed in it) */
+	const char *const *disk_models;	/* HVM: vmadm's models, NULL-ended */
+	const char *const *nic_models;	/* HVM: NULL: any model */
+	long long	 overhead_mib;	/* HVM: memory beyond the guest's ram
+					 * in the default memory cap */
+	long long	 quota_gib;	/* default quota */
+	size_t		 max_resolvers;	/* 0: no limit */
+};
+extern const struct brand_info brand_table[BRAND__COUNT];
+#define BRAND_HAS(b, c)	((brand_table[(b)].props & (c)) != 0)
+#define BRAND_IS_HVM(b)	BRAND_HAS(b, BP_HVM)
+const char	*brand_name(enum ir_brand);
+/* "kvm and bhyve": the brands that take every class in CLASSES and, if
+ * SMF is not -1, run SMF (1) or not (0), the last two joined by CONJ. */
+const char	*brand_list(struct arena *, unsigned classes, int smf,
+		    const char *conj);
 
 enum ir_role {
 	ROLE_NONE,		/* a custom service */
@@ -54,25 +140,83 @@ enum ir_role {
 
 enum ir_duration { DUR_CONTRACT, DUR_CHILD, DUR_TRANSIENT };
 
-enum ir_credkind { CRED_MYSQL, CRED_RABBITMQ };
+enum ir_credkind { CRED_MYSQL, CRED_RABBITMQ, CRED__COUNT };
 
-/* What a role is, per release (roles.c). */
+/* Which configuration a role reads, and so where `config` goes. */
+enum role_conf {
+	CONF_NONE,	/* none ztopo writes: `config` is an error */
+	CONF_SMF,	/* SMF property groups of its manifest (custom) */
+	CONF_NOVA	/* nova.conf fragments in its --config-dir */
+};
+
+/* Where a role may run. */
+enum role_zone {
+	RZ_ANY,		/* a zone or a global zone */
+	RZ_GLOBAL	/* a global zone only (nova-compute drives vmadm) */
+};
+
+/* What a nova role's nova.conf needs, beyond [DEFAULT] host, my_ip,
+ * state_path and lock_path and the options its uses give it. */
+enum {
+	NEED_API_DB	  = 1u << 0,	/* [api_database] connection */
+	NEED_CELL_DB	  = 1u << 1,	/* [database] (sql_connection) */
+	NEED_AUTHTOKEN	  = 1u << 2,	/* [keystone_authtoken]
+					 * (auth_strategy) */
+	NEED_PLACEMENT	  = 1u << 3,	/* [placement] */
+	NEED_GLANCE	  = 1u << 4,	/* [glance] (glance_api_servers) */
+	NEED_VNC_COMPUTE  = 1u << 5,	/* the hypervisor side of VNC */
+	NEED_VNC_PROXY	  = 1u << 6,	/* the noVNC proxy's listen address */
+	NEED_COMPUTE	  = 1u << 7,	/* compute_driver */
+	NEED_OSAPI	  = 1u << 8,	/* the API's listen ports */
+	NEED_SERVICE_USER = 1u << 9	/* [service_user] */
+};
+
+#define ROLE_MAX_PORTS	3
+
+/*
+ * What a role is (roles.c).  Start commands are templates: @PREFIX@ is
+ * the instance's software prefix (/opt/local in a zone, /opt/tools in a
+ * global zone), @CONFDIR@ its configuration directory, @PORT0@ ...
+ * @PORT2@ the service's ports (its `ports`, else the role's), so that a
+ * port is written once and reaches both the start command and every URL.
+ */
 struct role_info {
 	const char	*name;		/* as written in .zt: "nova-api" */
 	unsigned	 releases;	/* bit (1 << REL_x) per release */
-	int		 nova;		/* reads nova.conf */
-	const char	*exec;		/* default start command, or NULL */
-	const char	*exec_zed;	/* ...where Zed runs it differently */
+	enum role_conf	 conf;		/* what `config` configures */
+	const char	*confdir;	/* CONF_NOVA: @CONFDIR@, a template */
+	const char	*exec;		/* start command template, or NULL */
+	const char	*exec_rel[REL__COUNT];	/* ...where a release runs it
+						 * differently */
 	const char	*user, *group;	/* default credentials, or NULL */
-	int		 ports[3];	/* default listen ports, 0-terminated */
+	int		 ports[ROLE_MAX_PORTS];	/* default listen ports,
+						 * 0-terminated */
 	enum ir_duration duration;
-	int		 packaged;	/* the package ships its own manifest */
-	const char	*packaged_fmri;	/* ...under this FMRI */
+	const char	*packaged_fmri;	/* the package ships its manifest
+					 * under this FMRI; NULL: ztopo
+					 * generates one */
+	const char	*reload;	/* refresh method, or NULL */
+	unsigned	 reload_flags;	/* ...where the release has these RF_
+					 * flags (0: always) */
+	const char	*common_name;	/* SMF template: < 40 characters */
+	const char	*doc_name, *doc_uri;	/* SMF template doc_link */
+	int		 serves;	/* a server of credentials of this
+					 * kind (enum ir_credkind), or -1 */
 	unsigned	 db_releases;	/* releases where it uses the DB */
+	unsigned	 needs[REL__COUNT];	/* CONF_NOVA: NEED_* */
+	enum role_zone	 zone;		/* where it may run */
+	int		 store;		/* holds data (drawn as a store) */
 };
 extern const struct role_info role_table[ROLE__COUNT];
-const char	*release_name(enum ir_release);
-const char	*brand_name(enum ir_brand);
+#define ROLE_IN(r, rel)	((role_table[(r)].releases & (1u << (rel))) != 0)
+
+/* The start command template of ROLE in REL, or NULL. */
+const char	*role_exec(enum ir_role, enum ir_release);
+/* The refresh method of ROLE in REL, or NULL. */
+const char	*role_reload(enum ir_role, enum ir_release);
+/* The role whose servers take credentials of KIND. */
+enum ir_role	 role_serving(enum ir_credkind);
+const char	*credkind_name(enum ir_credkind);
 
 /* A value in metadata, tags or config: literal or a secret reference. */
 enum ir_vkind { IRV_STRING, IRV_INT, IRV_BOOL, IRV_SECRET };
@@ -188,6 +332,9 @@ struct ir_service {
 	size_t			 nconfig;
 	int			 packaged;	/* no manifest: package has one */
 	const char		*fmri;		/* given, or NULL */
+	const char		*smf_fmri;	/* its SMF instance, canonical
+						 * "svc:/S[:I]" (fmri.c); NULL:
+						 * unknown or invalid */
 	const char		*description;
 	struct loc		 loc;
 	struct loc		 role_loc;
@@ -365,6 +512,8 @@ struct ir {
 struct loc	 ir_zone_loc(const struct ir_zone *, const char *name);
 /* Was zone property NAME written in the .zt (not defaulted)? */
 int		 ir_zone_sets(const struct ir_zone *, const char *name);
+/* Port I of service S: its `ports', else its role's default; 0: none. */
+int		 ir_port(const struct ir_service *, size_t i);
 /* Address of SINST on NETWORK, or 0. */
 uint32_t	 ir_sinst_addr_on(const struct ir_sinst *, const struct ir_network *);
 const char	*ir_addr(const struct ir *, uint32_t);	/* dotted quad */

@@ -158,14 +158,13 @@ jcredential(const struct ir *ir, const struct ir_credential *c)
 	json_object_set_new(o, "password", json_pack("{s:s}", "secret",
 	    c->password->name));
 	json_object_set_new(o, "any_host", json_boolean(c->any_host));
+	json_object_set_new(o, "kind", json_string(credkind_name(c->kind)));
 	if (c->kind == CRED_MYSQL) {
-		json_object_set_new(o, "kind", json_string("mysql"));
 		json_object_set_new(o, "databases",
 		    jstrs(c->databases, c->ndatabases));
 		json_object_set_new(o, "privileges",
 		    jstrs(c->privileges, c->nprivileges));
 	} else {
-		json_object_set_new(o, "kind", json_string("rabbitmq"));
 		json_object_set_new(o, "vhost", json_string(c->vhost));
 		json_object_set_new(o, "permissions", json_pack("{s:s,s:s,s:s}",
 		    "configure", c->perm_configure, "write", c->perm_write,

@@ -10,6 +10,12 @@
  *
  * Exit status: 0 success, 1 errors in the input, 2 usage or system error,
  * 3 compile --check found that the tree would change.
+ *
+ * The command table at the end is the only list of commands: each names
+ * the options it takes (any other is a usage error naming the command)
+ * and how much of the pipeline it runs -- the front end only (ir, graph,
+ * secrets), with every backend's located checks (check), or through
+ * emission (compile, plan).  The usage text is printed from it.
  */
 #include <errno.h>
 #include <getopt.h>
@@ -26,15 +32,6 @@
 
 #define SYSTEM_SMF_DTD	"/usr/share/lib/xml/dtd/service_bundle.dtd.1"
 
-static const char usage_text[] =
-"usage: ztopo check FILE [-t TARGET] [-W]\n"
-"       ztopo ir FILE [-t TARGET]\n"
-"       ztopo compile FILE [-t TARGET] -o DIR [--check] [--secrets F] [--redact]\n"
-"       ztopo compile FILE [-t TARGET] --zone ZONE [--host HOST]\n"
-"       ztopo plan FILE [-t TARGET] [--format text|json]\n"
-"       ztopo graph FILE [-t TARGET]\n"
-"       ztopo secrets init FILE -o SECRETS\n"
-"       ztopo --help | --version\n";
 
 static const char help_text[] =
 "ztopo compiles one description of a SmartOS + OpenStack deployment (.zt\n"
@@ -51,7 +48,7 @@ static const char help_text[] =
 "                    add a random value to the secrets file SECRETS for\n"
 "                    every secret FILE declares that it lacks (mode 0600)\n"
 "\n"
-"Options:\n"
+"Options (a command given an option it does not take exits 2):\n"
 "  -t, --target NAME   the target to use; may be left out when the\n"
 "                      description declares exactly one\n"
 "  -o, --output DIR    compile: write the tree to DIR, replacing it\n"
@@ -62,7 +59,8 @@ static const char help_text[] =
 "      --secrets FILE  compile: read secret values (name = value lines) from\n"
 "                      FILE; ZTOPO_SECRET_<NAME> variables take precedence\n"
 "      --redact        compile: write @@NAME@@ placeholders, not secrets\n"
-"      --smf-dtd PATH  validate generated SMF manifests against PATH\n"
+"      --smf-dtd PATH  compile, plan: validate generated SMF manifests\n"
+"                      against PATH\n"
 "      --format FMT    plan: text (default) or json\n"
 "  -W, --werror        treat warnings as errors\n"
 "      --max-errors N  print at most N errors (default 20)\n"
@@ -81,12 +79,13 @@ struct opts {
 	const char	*zone, *host;
 	const char	*secrets;
 	int		 json;		/* plan --format json */
-	int		 format_set;
 	int		 check;
 	int		 werror;
 	int		 max_errors;
 	struct emit_opts emit;
 };
+
+static void	print_usage(FILE *);
 
 static int
 usage(const char *fmt, const char *arg)
@@ -96,7 +95,7 @@ usage(const char *fmt, const char *arg)
 		fprintf(stderr, fmt, arg);
 		fputc('\n', stderr);
 	}
-	fputs(usage_text, stderr);
+	print_usage(stderr);
 	return EXIT_USAGE;
 }
 
@@ -112,10 +111,12 @@ check_backends(struct ir *ir, void *arg)
 			backends[i]->check(ir, d);
 }
 
-/* Load and lower; NULL after errors (printed). *status says which. */
+/* Load and lower TARGET ("*": every target), running the backends'
+ * located checks on each IR where CHECKS; NULL after errors (printed).
+ * *status says which. */
 static struct ir *
 build(struct arena *a, struct diag *d, const struct opts *o,
-    const char *target, int *status)
+    const char *target, int checks, int *status)
 {
 	struct ast_dir *top;
 	struct ir *ir;
@@ -124,12 +125,13 @@ build(struct arena *a, struct diag *d, const struct opts *o,
 		*status = EXIT_USAGE;
 		return NULL;
 	}
-	if (d->errors) {
+	if (diag_failed(d)) {
 		*status = EXIT_INPUT;
 		return NULL;
 	}
-	ir = ir_build_each(a, d, top, target, check_backends, d);
-	if (ir == NULL || d->errors) {
+	ir = ir_build_each(a, d, top, target, checks ? check_backends : NULL,
+	    d);
+	if (ir == NULL || diag_failed(d)) {
 		*status = EXIT_INPUT;
 		return NULL;
 	}
@@ -142,7 +144,7 @@ cmd_check(struct arena *a, struct diag *d, const struct opts *o)
 {
 	int status;
 
-	build(a, d, o, o->target ? o->target : "*", &status);
+	build(a, d, o, o->target ? o->target : "*", 1, &status);
 	return status;
 }
 
@@ -152,7 +154,7 @@ cmd_ir(struct arena *a, struct diag *d, const struct opts *o)
 	struct ir *ir;
 	int status;
 
-	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+	if ((ir = build(a, d, o, o->target, 0, &status)) == NULL)
 		return status;
 	if (ir_print_json(ir, stdout) == -1 || fflush(stdout) == EOF) {
 		fprintf(stderr, "ztopo: writing the IR: %s\n", strerror(errno));
@@ -170,7 +172,7 @@ emit_all(const struct ir *ir, struct outset *os, struct diag *d,
 	for (i = 0; backends[i] != NULL; i++)
 		if (backends[i]->emit != NULL)
 			backends[i]->emit(ir, os, d, eo);
-	return d->errors ? -1 : 0;
+	return diag_failed(d) ? -1 : 0;
 }
 
 /* --zone needs only the secrets of that zone's payload; -1 if one lacks
@@ -283,12 +285,12 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 		return usage("--check needs -o DIR", NULL);
 	if (o->host != NULL && o->zone == NULL)
 		return usage("--host needs --zone", NULL);
-	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+	if ((ir = build(a, d, o, o->target, 1, &status)) == NULL)
 		return status;
 	/* --zone: only the chosen zone's secrets are needed (print_zone) */
 	if (secrets_load(a, d, ir, o->secrets, o->emit.redact ||
 	    o->zone != NULL) == -1)
-		return d->errors ? EXIT_INPUT : EXIT_USAGE;
+		return diag_failed(d) ? EXIT_INPUT : EXIT_USAGE;
 	out_init(&os, a);
 	/* --zone writes no file: warnings about written files are noise */
 	d->quiet_warnings = o->zone != NULL;
@@ -316,11 +318,11 @@ cmd_secrets(struct arena *a, struct diag *d, const struct opts *o)
 
 	if (o->outdir == NULL)
 		return usage("secrets init needs -o SECRETS", NULL);
-	if ((ir = build(a, d, o, o->target ? o->target : "*", &status)) ==
+	if ((ir = build(a, d, o, o->target ? o->target : "*", 0, &status)) ==
 	    NULL)
 		return status;
 	if (secrets_init(a, d, ir, o->file, o->outdir, stdout) == -1)
-		return d->errors ? EXIT_INPUT : EXIT_USAGE;
+		return diag_failed(d) ? EXIT_INPUT : EXIT_USAGE;
 	return EXIT_OK;
 }
 
@@ -349,7 +351,7 @@ cmd_plan(struct arena *a, struct diag *d, const struct opts *o)
 	struct ir *ir;
 	int status, rc;
 
-	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+	if ((ir = build(a, d, o, o->target, 1, &status)) == NULL)
 		return status;
 	if (emit_redacted(ir, &os, d, o) == -1 ||
 	    (p = plan_build(ir, &os, d)) == NULL)
@@ -369,7 +371,7 @@ cmd_graph(struct arena *a, struct diag *d, const struct opts *o)
 	struct ir *ir;
 	int status;
 
-	if ((ir = build(a, d, o, o->target, &status)) == NULL)
+	if ((ir = build(a, d, o, o->target, 0, &status)) == NULL)
 		return status;
 	if (graph_print_dot(ir, stdout) == -1 || fflush(stdout) == EOF) {
 		fprintf(stderr, "ztopo: writing the graph: %s\n",
@@ -379,20 +381,100 @@ cmd_graph(struct arena *a, struct diag *d, const struct opts *o)
 	return EXIT_OK;
 }
 
+/* The options, as bits of a command's `takes'. */
+enum {
+	O_TARGET	= 1u << 0,
+	O_OUTPUT	= 1u << 1,
+	O_CHECK		= 1u << 2,
+	O_ZONE		= 1u << 3,
+	O_HOST		= 1u << 4,
+	O_SMF_DTD	= 1u << 5,
+	O_SECRETS	= 1u << 6,
+	O_REDACT	= 1u << 7,
+	O_FORMAT	= 1u << 8,
+	O_WERROR	= 1u << 9,
+	O_MAX_ERRORS	= 1u << 10,
+	O_COMMON	= O_TARGET | O_WERROR | O_MAX_ERRORS
+};
+
 static const struct command {
 	const char	*name;
+	const char	*sub;		/* a required subcommand, or NULL */
+	const char	*usage[2];	/* after "ztopo NAME [SUB] " */
+	unsigned	 takes;		/* O_*: the options it accepts */
 	int		(*fn)(struct arena *, struct diag *, const struct opts *);
 } commands[] = {
-	{ "check", cmd_check },
-	{ "ir", cmd_ir },
-	{ "compile", cmd_compile },
-	{ "plan", cmd_plan },
-	{ "graph", cmd_graph },
-	{ "secrets", cmd_secrets },
+	{ "check", NULL, { "FILE [-t TARGET] [-W]" }, O_COMMON, cmd_check },
+	{ "ir", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_ir },
+	{ "compile", NULL, { "FILE [-t TARGET] -o DIR [--check] [--secrets F] "
+	    "[--redact]", "FILE [-t TARGET] --zone ZONE [--host HOST]" },
+	    O_COMMON | O_OUTPUT | O_CHECK | O_ZONE | O_HOST | O_SMF_DTD |
+	    O_SECRETS | O_REDACT, cmd_compile },
+	{ "plan", NULL, { "FILE [-t TARGET] [--format text|json]" },
+	    O_COMMON | O_FORMAT | O_SMF_DTD, cmd_plan },
+	{ "graph", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_graph },
+	{ "secrets", "init", { "FILE -o SECRETS" }, O_COMMON | O_OUTPUT,
+	    cmd_secrets },
 };
+#define NCOMMANDS	(sizeof(commands) / sizeof(commands[0]))
+
+static void
+print_usage(FILE *fp)
+{
+	const char *lead = "usage:";
+	size_t i, j;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		for (j = 0; j < 2 && commands[i].usage[j] != NULL; j++) {
+			fprintf(fp, "%-6s ztopo %s%s%s %s\n", lead,
+			    commands[i].name, commands[i].sub ? " " : "",
+			    commands[i].sub ? commands[i].sub : "",
+			    commands[i].usage[j]);
+			lead = "";
+		}
+	fprintf(fp, "%-6s ztopo --help | --version\n", lead);
+}
+
+/* "compile and secrets": the commands that take option BIT. */
+static const char *
+takers(struct arena *a, unsigned bit)
+{
+	const char *out = "";
+	size_t i, n = 0, k = 0;
+
+	for (i = 0; i < NCOMMANDS; i++)
+		n += (commands[i].takes & bit) != 0;
+	for (i = 0; i < NCOMMANDS; i++)
+		if (commands[i].takes & bit) {
+			out = arena_printf(a, "%s%s%s", out, k == 0 ? "" :
+			    k + 1 == n ? " and " : ", ", commands[i].name);
+			k++;
+		}
+	return out;
+}
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
 	OPT_SECRETS, OPT_REDACT, OPT_FORMAT };
+
+/* getopt's value of each option -> its bit and its name in messages */
+static const struct {
+	int		 val;
+	unsigned	 bit;
+	const char	*name;
+} optbits[] = {
+	{ 't', O_TARGET, "--target" },
+	{ 'o', O_OUTPUT, "--output" },
+	{ OPT_CHECK, O_CHECK, "--check" },
+	{ OPT_ZONE, O_ZONE, "--zone" },
+	{ OPT_HOST, O_HOST, "--host" },
+	{ OPT_SMF_DTD, O_SMF_DTD, "--smf-dtd" },
+	{ OPT_SECRETS, O_SECRETS, "--secrets" },
+	{ OPT_REDACT, O_REDACT, "--redact" },
+	{ OPT_FORMAT, O_FORMAT, "--format" },
+	{ 'W', O_WERROR, "--werror" },
+	{ OPT_MAX_ERRORS, O_MAX_ERRORS, "--max-errors" },
+};
+#define NOPTBITS	(sizeof(optbits) / sizeof(optbits[0]))
 
 int
 main(int argc, char **argv)
@@ -414,6 +496,8 @@ main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct command *cmd = NULL;
+	const char *format = NULL;
+	unsigned given = 0;
 	struct opts o;
 	struct arena *a;
 	struct diag d;
@@ -425,6 +509,9 @@ main(int argc, char **argv)
 	o.max_errors = 20;
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, ":t:o:WhV", longopts, NULL)) != -1) {
+		for (i = 0; i < NOPTBITS; i++)
+			if (optbits[i].val == c)
+				given |= optbits[i].bit;
 		switch (c) {
 		case 't':
 			o.target = optarg;
@@ -451,12 +538,7 @@ main(int argc, char **argv)
 			o.emit.redact = 1;
 			break;
 		case OPT_FORMAT:
-			if (strcmp(optarg, "json") != 0 &&
-			    strcmp(optarg, "text") != 0)
-				return usage("--format: \"%s\" is neither "
-				    "text nor json", optarg);
-			o.json = strcmp(optarg, "json") == 0;
-			o.format_set = 1;
+			format = optarg;
 			break;
 		case 'W':
 			o.werror = 1;
@@ -469,7 +551,7 @@ main(int argc, char **argv)
 				    "number: %s", optarg);
 			break;
 		case 'h':
-			fputs(usage_text, stdout);
+			print_usage(stdout);
 			fputc('\n', stdout);
 			fputs(help_text, stdout);
 			return EXIT_OK;
@@ -486,31 +568,51 @@ main(int argc, char **argv)
 	if (optind >= argc)
 		return usage(NULL, NULL);
 	o.cmd = argv[optind++];
-	for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+	for (i = 0; i < NCOMMANDS; i++)
 		if (strcmp(commands[i].name, o.cmd) == 0)
 			cmd = &commands[i];
 	if (cmd == NULL) {
-		const char *names[sizeof(commands) / sizeof(commands[0])];
+		const char *names[NCOMMANDS];
 		const char *s;
 
-		for (i = 0; i < sizeof(commands) / sizeof(commands[0]); i++)
+		for (i = 0; i < NCOMMANDS; i++)
 			names[i] = commands[i].name;
 		s = suggest(o.cmd, names, i);
 
 		if (s != NULL) {
 			fprintf(stderr, "ztopo: unknown command \"%s\"; did you "
 			    "mean \"%s\"?\n", o.cmd, s);
-			fputs(usage_text, stderr);
+			print_usage(stderr);
 			return EXIT_USAGE;
 		}
 		return usage("unknown command \"%s\"", o.cmd);
 	}
-	if (o.format_set && strcmp(o.cmd, "plan") != 0)
-		return usage("--format is an option of plan, not of %s", o.cmd);
-	if (strcmp(o.cmd, "secrets") == 0) {
-		if (optind >= argc || strcmp(argv[optind], "init") != 0)
-			return usage("secrets: the only subcommand is "
-			    "\"init\"%s", "");
+	/* an option the command does not take is an error, never ignored;
+	 * each one is named */
+	if (given & ~cmd->takes) {
+		a = arena_new();
+		for (i = 0; i < NOPTBITS; i++)
+			if (given & ~cmd->takes & optbits[i].bit)
+				fprintf(stderr, "ztopo: %s is an option of %s, "
+				    "not of %s\n", optbits[i].name,
+				    takers(a, optbits[i].bit), cmd->name);
+		arena_free(a);
+		print_usage(stderr);
+		return EXIT_USAGE;
+	}
+	if (format != NULL) {
+		if (strcmp(format, "json") != 0 && strcmp(format, "text") != 0)
+			return usage("--format: \"%s\" is neither text nor "
+			    "json", format);
+		o.json = strcmp(format, "json") == 0;
+	}
+	if (cmd->sub != NULL) {
+		if (optind >= argc || strcmp(argv[optind], cmd->sub) != 0) {
+			fprintf(stderr, "ztopo: %s: the only subcommand is "
+			    "\"%s\"\n", cmd->name, cmd->sub);
+			print_usage(stderr);
+			return EXIT_USAGE;
+		}
 		optind++;
 	}
 	if (optind >= argc)

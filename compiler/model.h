@@ -32,8 +32,16 @@ struct model {
 };
 
 const char	*kind_name(enum kind);
+/* The resolve pass (resolve.c): declarations bound, defaults applied;
+ * returns its error count. */
 int		 resolve(struct model *, struct arena *, struct diag *,
 		    struct ast_dir *);
+/* The check pass (check.c): rules between declarations, once per
+ * description; returns its error count. */
+int		 check(struct model *);
+/* Warn about every declaration no target or declaration uses (after the
+ * targets were read). */
+void		 check_unused(struct model *);
 /* Look V up as a name of kind K; reports unknown names and wrong kinds. */
 struct decl	*model_lookup(struct model *, enum kind, struct ast_value *);
 const char	*value_name(struct model *, struct ast_value *, const char *);

@@ -278,45 +278,6 @@ plan_check(const struct ir *ir, struct diag *d)
 
 /* ---- reading the artifacts */
 
-/* The instances a generated SMF manifest defines, as FMRIs. */
-static void
-manifest_fmris(struct arena *a, const struct outfile *f, struct vec *out)
-{
-	xmlDocPtr doc;
-	xmlNodePtr root, sv, n;
-
-	doc = xmlReadMemory(f->data, (int)f->len, f->path, NULL,
-	    XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
-	if (doc == NULL)
-		return;
-	root = xmlDocGetRootElement(doc);
-	for (sv = root ? root->children : NULL; sv != NULL; sv = sv->next) {
-		xmlChar *name;
-
-		if (sv->type != XML_ELEMENT_NODE ||
-		    xmlStrcmp(sv->name, BAD_CAST "service") != 0 ||
-		    (name = xmlGetProp(sv, BAD_CAST "name")) == NULL)
-			continue;
-		for (n = sv->children; n != NULL; n = n->next) {
-			xmlChar *inst = NULL;
-
-			if (n->type != XML_ELEMENT_NODE)
-				continue;
-			if (xmlStrcmp(n->name,
-			    BAD_CAST "create_default_instance") == 0)
-				vec_push(a, out, arena_printf(a,
-				    "svc:/%s:default", (const char *)name));
-			else if (xmlStrcmp(n->name, BAD_CAST "instance") == 0 &&
-			    (inst = xmlGetProp(n, BAD_CAST "name")) != NULL)
-				vec_push(a, out, arena_printf(a, "svc:/%s:%s",
-				    (const char *)name, (const char *)inst));
-			xmlFree(inst);
-		}
-		xmlFree(name);
-	}
-	xmlFreeDoc(doc);
-}
-
 /* uuid and zpool of a vmadm payload. */
 static void
 payload_ids(struct arena *a, const struct outfile *f, const char **uuid,
@@ -334,15 +295,6 @@ payload_ids(struct arena *a, const struct outfile *f, const char **uuid,
 	if ((v = json_object_get(o, "zpool")) != NULL && json_is_string(v))
 		*zpool = arena_strdup(a, json_string_value(v));
 	json_decref(o);
-}
-
-/* svc:/ prefix for an FMRI written in the .zt without it. */
-static const char *
-full_fmri(struct arena *a, const char *s)
-{
-	if (strncmp(s, "svc:/", 5) == 0)
-		return s;
-	return arena_printf(a, "svc:/%s", s[0] == '/' ? s + 1 : s);
 }
 
 /* ---- building */
@@ -467,7 +419,8 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 	for (i = 0; i < u->sinsts.n && nova == NULL; i++) {
 		const struct ir_sinst *si = u->sinsts.v[i];
 
-		if (role_table[si->service->role].nova && si->config_dir)
+		if (role_table[si->service->role].conf == CONF_NOVA &&
+		    si->config_dir)
 			nova = si;
 	}
 	memset(&conf, 0, sizeof(conf));
@@ -500,16 +453,13 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 		const struct ir_sinst *si = u->sinsts.v[i];
 		const struct outfile *f = find(b, "%s/%s/smf/%s.xml", host,
 		    zname, si->service->name);
-		struct vec fmris;
 
 		if (f == NULL)
 			continue;
 		s = add_step(b, PLAN_MANIFEST, u, si, f);
 		s->dest = arena_printf(a, "%s/%s.xml", u->zi ?
 		    ZONE_MANIFEST_DIR : GZ_MANIFEST_DIR, si->service->name);
-		memset(&fmris, 0, sizeof(fmris));
-		manifest_fmris(a, f, &fmris);
-		s->fmri = fmris.n ? fmris.v[0] : NULL;
+		s->fmri = si->service->smf_fmri;
 	}
 
 	/* start, and set up the servers as soon as they run */
@@ -521,19 +471,10 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 		const struct ir_service *sv = si->service;
 		const struct outfile *f = find(b, "%s/%s/smf/%s.xml", host,
 		    zname, sv->name);
-		struct vec fmris;
-
-		memset(&fmris, 0, sizeof(fmris));
-		if (f != NULL)
-			manifest_fmris(a, f, &fmris);
-		else if (sv->fmri != NULL)
-			vec_push(a, &fmris, (void *)full_fmri(a, sv->fmri));
-		else if (sv->packaged && role_table[sv->role].packaged_fmri)
-			vec_push(a, &fmris,
-			    (void *)role_table[sv->role].packaged_fmri);
-		for (j = 0; j < fmris.n; j++) {
+		/* a manifest ztopo wrote, or the package's */
+		if (sv->smf_fmri != NULL && (f != NULL || sv->packaged)) {
 			s = add_step(b, PLAN_START, u, si, NULL);
-			s->fmri = fmris.v[j];
+			s->fmri = sv->smf_fmri;
 		}
 		if (sv->role == ROLE_MYSQL && (f = find(b,
 		    "%s/%s/mysql/grants.sql", host, zname, NULL)) != NULL) {

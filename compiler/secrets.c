@@ -268,7 +268,7 @@ read_secrets(struct arena *a, struct diag *d, const struct ir *ir,
 	struct hash *byname = hash_new(a), *seen = hash_new(a);
 	struct src *s;
 	size_t i, line;
-	int errors = d->errors;
+	int mark = diag_mark(d);
 
 	memset(sf, 0, sizeof(*sf));
 	if ((s = src_read(a, path, NULL)) == NULL) {
@@ -359,7 +359,7 @@ read_secrets(struct arena *a, struct diag *d, const struct ir *ir,
 		sl->loc.len = (int)(ne - p);
 		hash_put(seen, name, sl);
 	}
-	return d->errors > errors ? -1 : 0;
+	return diag_since(d, mark) ? -1 : 0;
 }
 
 int

@@ -69,24 +69,38 @@ struct loc {
 	int			 len;	/* bytes underlined, >= 1 */
 };
 
-/* ---- diag.c: collected, printed in one place */
+/* ---- diag.c: collected as data, printed in one place */
 
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
+/* One diagnostic as reported: an error or warning and its notes. */
+struct diag_entry {
+	enum diag_level		 level;
+	struct loc		 loc;
+	const char		*text;
+	int			 as_error;	/* a warning under -W */
+	struct vec		 notes;		/* struct diag_entry * */
+};
+
 struct diag {
-	int	 errors;
+	int	 errors;		/* distinct errors reported */
+	int	 raised;		/* every error report, repeats and
+					 * unprinted ones included: what a
+					 * pass counts (diag_since) */
 	int	 warnings;
 	int	 printed_errors;
 	int	 max_errors;		/* print at most this many errors */
-	int	 suppressed_note;	/* last error was not printed */
 	int	 werror;		/* warnings count as errors */
 	int	 quiet_warnings;
 	FILE	*out;
-	/* diagnostics already printed: checks that run once per target
+	struct arena	*arena;		/* entries and the index of them */
+	struct vec	 entries;	/* struct diag_entry *, in order */
+	/* diagnostics already reported: checks that run once per target
 	 * report a problem of a shared declaration only once */
-	struct arena	*seen_arena;
 	struct hash	*seen;
-	int		 duplicate;	/* last report was a repeat */
+	struct diag_entry *last;	/* where a note attaches; NULL: the
+					 * last report was a repeat or not
+					 * printed, and so are its notes */
 };
 
 void	diag_init(struct diag *, FILE *);
@@ -100,6 +114,9 @@ void	diag_vreport(struct diag *, enum diag_level, struct loc,
 	    const char *, va_list);
 void	diag_finish(struct diag *);
 int	diag_failed(const struct diag *);
+/* A pass's own error count: errors reported since MARK = diag_mark(). */
+int	diag_mark(const struct diag *);
+int	diag_since(const struct diag *, int mark);
 
 /* ---- ast.c: the generic syntax tree */
 

@@ -2,12 +2,16 @@
  * unit.c -- unit tests of the front end's small pieces that golden cases
  * reach only indirectly: SHA-256 at block boundaries, the hash table under
  * growth, edit distance and suggestions, IPv4 parsing, secret variable
- * names.  Prints one line per failure and "unit: N passed, N failed".
+ * names; and the knowledge tables (roles, brands, releases): every field
+ * a pass reads is set, every template names only fields that exist.
+ * Prints one line per failure and "unit: N passed, N failed".
  */
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
-#include "ztopo.h"
+#include "ir.h"
 #include "sha256.h"
 
 static int passed, failed;
@@ -115,9 +119,197 @@ test_names(void)
 	arena_free(a);
 }
 
+/* Every @WORD@ of a role template is one ir.c expands, and every
+ * @PORTn@ names a port the role has. */
+static int
+template_ok(const struct role_info *r, const char *t)
+{
+	const char *p, *e;
+
+	for (p = strchr(t, '@'); p != NULL; p = strchr(e + 1, '@')) {
+		if ((e = strchr(p + 1, '@')) == NULL)
+			return 0;
+		if (e - p == 7 && strncmp(p, "@PREFIX@", 8) == 0)
+			continue;
+		if (e - p == 8 && strncmp(p, "@CONFDIR@", 9) == 0 &&
+		    r->confdir != NULL)
+			continue;
+		if (e - p == 6 && strncmp(p, "@PORT", 5) == 0 &&
+		    p[5] >= '0' && p[5] < '0' + ROLE_MAX_PORTS &&
+		    r->ports[p[5] - '0'] != 0)
+			continue;
+		return 0;
+	}
+	return 1;
+}
+
+static void
+test_roles(void)
+{
+	int r, rel, j, k;
+
+	for (r = 0; r < ROLE__COUNT; r++) {
+		const struct role_info *ri = &role_table[r];
+
+		CHECK(ri->name != NULL && valid_name(ri->name));
+		CHECK(ri->releases != 0 &&
+		    (ri->releases & ~((1u << REL__COUNT) - 1)) == 0);
+		CHECK((ri->db_releases & ~ri->releases) == 0);
+		CHECK(ri->serves >= -1 && ri->serves < CRED__COUNT);
+		for (j = 0; j < r; j++)
+			CHECK(strcmp(role_table[j].name, ri->name) != 0);
+		for (j = 0; j + 1 < ROLE_MAX_PORTS; j++)	/* 0-ended */
+			CHECK(ri->ports[j] != 0 || ri->ports[j + 1] == 0);
+		for (j = 0; j < ROLE_MAX_PORTS; j++)
+			CHECK(ri->ports[j] >= 0 && ri->ports[j] < 65536);
+		if (r == ROLE_NONE) {
+			CHECK(ri->conf == CONF_SMF && ri->exec == NULL);
+			continue;
+		}
+		/* what the SMF backend writes for every role */
+		CHECK(ri->exec != NULL && template_ok(ri, ri->exec));
+		CHECK(ri->user != NULL && ri->group != NULL);
+		CHECK(ri->common_name != NULL && strlen(ri->common_name) < 40);
+		CHECK(ri->doc_name != NULL && ri->doc_uri != NULL);
+		CHECK(ri->conf != CONF_NOVA || ri->confdir != NULL);
+		CHECK(ri->conf != CONF_SMF);	/* only custom services */
+		for (rel = 0; rel < REL__COUNT; rel++) {
+			if (ri->exec_rel[rel] != NULL)
+				CHECK(template_ok(ri, ri->exec_rel[rel]) &&
+				    (ri->releases & (1u << rel)));
+			/* nova.conf needs only where it reads nova.conf */
+			if (ri->needs[rel] != 0)
+				CHECK(ri->conf == CONF_NOVA &&
+				    (ri->releases & (1u << rel)));
+			if (role_exec((enum ir_role)r, (enum ir_release)rel))
+				passed++;
+			else
+				CHECK(!"role without a start command");
+		}
+	}
+	/* each credential kind has exactly one server role */
+	for (k = 0; k < CRED__COUNT; k++) {
+		int n = 0;
+
+		for (r = 0; r < ROLE__COUNT; r++)
+			n += role_table[r].serves == k;
+		CHECK(n == 1);
+		CHECK(role_table[role_serving((enum ir_credkind)k)].serves ==
+		    k);
+	}
+}
+
+static void
+test_brands_releases(void)
+{
+	int b, rel, j;
+
+	for (b = 0; b < BRAND__COUNT; b++) {
+		const struct brand_info *bi = &brand_table[b];
+
+		CHECK(bi->name != NULL && bi->quota_gib > 0);
+		CHECK(bi->props & BP_ALL);
+		CHECK(!(bi->props & BP_OS) != !(bi->props & BP_HVM));
+		for (j = 0; j < b; j++)
+			CHECK(strcmp(brand_table[j].name, bi->name) != 0);
+		if (bi->props & BP_HVM) {
+			CHECK(bi->disk_models != NULL &&
+			    bi->disk_models[0] != NULL);
+			CHECK(bi->overhead_mib >= 256);
+			CHECK(!bi->smf);	/* ztopo cannot reach a guest */
+		} else {
+			CHECK(bi->disk_models == NULL &&
+			    bi->nic_models == NULL && bi->overhead_mib == 0);
+		}
+		CHECK(!(bi->props & BP_LX) || !bi->smf);
+	}
+	for (rel = 0; rel < REL__COUNT; rel++) {
+		CHECK(release_table[rel].name != NULL &&
+		    valid_name(release_table[rel].name));
+		for (j = 0; j < rel; j++)
+			CHECK(strcmp(release_table[j].name,
+			    release_table[rel].name) != 0);
+	}
+}
+
+/* Two targets of one description lowered: both IRs stay valid, each
+ * with its own instances, and the first is untouched by the second. */
+static void
+collect(struct ir *ir, void *arg)
+{
+	struct ir **irs = arg;
+
+	irs[irs[0] != NULL] = ir;
+}
+
+static void
+test_two_irs(void)
+{
+	static const char zt[] =
+	    "network admin { nic_tag admin; subnet 10.0.0.0/24; "
+	    "pool 10.0.0.100 10.0.0.120; }\n"
+	    "image base { uuid \"c2c31b00-1d60-11e9-9a77-ff9f06554b0f\"; "
+	    "brand joyent; }\n"
+	    "secret pw;\n"
+	    "credential c { kind mysql; user u; databases d; password pw; }\n"
+	    "service mysql { role mysql; }\n"
+	    "service app { start \"/bin/app\"; uses mysql via c; }\n"
+	    "zone db { image base; memory 1G; nic admin; services mysql; }\n"
+	    "zone web { image base; memory 1G; nic admin; services app; }\n"
+	    "host h1 { address admin 10.0.0.10; memory 8G; disk 100G; }\n"
+	    "host h2 { address admin 10.0.0.11; memory 8G; disk 100G; }\n"
+	    "target one { zone [db, web] on h1; }\n"
+	    "target two { zone db on h1; zone web on [h1, h2]; }\n";
+	char path[] = "/tmp/ztopo-unit.XXXXXX";
+	struct arena *a = arena_new();
+	struct ast_dir *top;
+	struct ir *irs[2] = { NULL, NULL };
+	struct diag d;
+	FILE *fp;
+	int fd;
+
+	diag_init(&d, stderr);
+	if ((fd = mkstemp(path)) == -1 || (fp = fdopen(fd, "w")) == NULL) {
+		CHECK(!"mkstemp");
+		return;
+	}
+	fputs(zt, fp);
+	fclose(fp);
+	CHECK(ast_load(a, &d, path, &top) == 0);
+	ir_build_each(a, &d, top, "*", collect, irs);
+	unlink(path);
+	CHECK(!diag_failed(&d));
+	if (irs[0] == NULL || irs[1] == NULL) {
+		CHECK(!"two IRs");
+		return;
+	}
+	CHECK(strcmp(irs[0]->target, "one") == 0);
+	CHECK(strcmp(irs[1]->target, "two") == 0);
+	CHECK(irs[0]->nzinsts == 2 && irs[1]->nzinsts == 3);
+	CHECK(irs[0]->nhosts == 1 && irs[1]->nhosts == 2);
+	/* the same declarations, each IR's own copies */
+	CHECK(irs[0]->zones[1] != irs[1]->zones[1]);
+	CHECK(irs[0]->zones[1]->ninstances == 1);
+	CHECK(irs[1]->zones[1]->ninstances == 2);
+	CHECK(irs[0]->credentials[0]->nconsumers == 1);
+	CHECK(irs[1]->credentials[0]->nconsumers == 2);
+	CHECK(irs[0]->services[1]->uses[0].service == irs[0]->services[0]);
+	CHECK(irs[1]->services[1]->uses[0].cred == irs[1]->credentials[0]);
+	CHECK(irs[0]->sinsts[0]->service == irs[0]->services[0]);
+	CHECK(irs[0]->hosts[0]->nzones == 2 && irs[1]->hosts[0]->nzones == 2);
+	/* shared and immutable */
+	CHECK(irs[0]->networks[0] == irs[1]->networks[0]);
+	CHECK(irs[0]->secrets[0] == irs[1]->secrets[0]);
+	diag_finish(&d);
+	arena_free(a);
+}
+
 int
 main(void)
 {
+	test_roles();
+	test_two_irs();
+	test_brands_releases();
 	test_sha256();
 	test_hash();
 	test_suggest();
