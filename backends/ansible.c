@@ -30,9 +30,8 @@
  * from the .zt and holds '{' is tagged !unsafe so that Ansible does not
  * evaluate it as a template.
  */
+#include <stdlib.h>
 #include <string.h>
-
-#include <jansson.h>
 
 #include "backend.h"
 #include "../compiler/plan.h"
@@ -242,84 +241,80 @@ inventory(const struct ir *ir, struct outset *os)
 			sb_puts(&sb, ": {}\n");
 		}
 	}
-	out_add(os, "ansible/inventory.yml", sb.buf, sb.len, 0644, 0);
+	out_add(os, ART_ROLLOUT, "ansible/inventory.yml", sb.buf, sb.len,
+	    0644, 0);
 	sb_free(&sb);
 }
 
 /* ---- the playbook */
 
-/* What the vmadm module takes, and as which JSON type. */
+/* What the vmadm module takes, and as which type (PK_BOOLEAN: either
+ * true or false). */
 static const struct vmadm_arg {
 	const char	*name;
-	json_type	 type;		/* JSON_STRING, JSON_OBJECT, ... */
+	enum pk_type	 type;
 } vmadm_args[] = {
 	/* must stay sorted (bsearch) */
-	{ "archive_on_delete", JSON_TRUE },
-	{ "autoboot", JSON_TRUE },
-	{ "boot", JSON_STRING },
-	{ "brand", JSON_STRING },
-	{ "cpu_cap", JSON_INTEGER },
-	{ "cpu_shares", JSON_INTEGER },
-	{ "cpu_type", JSON_STRING },
-	{ "customer_metadata", JSON_OBJECT },
-	{ "delegate_dataset", JSON_TRUE },
-	{ "disk_driver", JSON_STRING },
-	{ "disks", JSON_ARRAY },
-	{ "dns_domain", JSON_STRING },
-	{ "docker", JSON_TRUE },
-	{ "filesystems", JSON_ARRAY },
-	{ "firewall_enabled", JSON_TRUE },
-	{ "hostname", JSON_STRING },
-	{ "image_uuid", JSON_STRING },
-	{ "indestructible_delegated", JSON_TRUE },
-	{ "indestructible_zoneroot", JSON_TRUE },
-	{ "internal_metadata", JSON_OBJECT },
-	{ "kernel_version", JSON_STRING },
-	{ "maintain_resolvers", JSON_TRUE },
-	{ "max_locked_memory", JSON_INTEGER },
-	{ "max_lwps", JSON_INTEGER },
-	{ "max_physical_memory", JSON_INTEGER },
-	{ "max_swap", JSON_INTEGER },
-	{ "mdata_exec_timeout", JSON_INTEGER },
-	{ "nic_driver", JSON_STRING },
-	{ "nics", JSON_ARRAY },
-	{ "nowait", JSON_TRUE },
-	{ "qemu_extra_opts", JSON_STRING },
-	{ "qemu_opts", JSON_STRING },
-	{ "quota", JSON_INTEGER },
-	{ "ram", JSON_INTEGER },
-	{ "resolvers", JSON_ARRAY },
-	{ "routes", JSON_OBJECT },
-	{ "spice_opts", JSON_STRING },
-	{ "spice_password", JSON_STRING },
-	{ "tmpfs", JSON_INTEGER },
-	{ "uuid", JSON_STRING },
-	{ "vcpus", JSON_INTEGER },
-	{ "vga", JSON_STRING },
-	{ "virtio_txburst", JSON_INTEGER },
-	{ "virtio_txtimer", JSON_INTEGER },
-	{ "vnc_password", JSON_STRING },
-	{ "vnc_port", JSON_INTEGER },
-	{ "zfs_data_compression", JSON_STRING },
-	{ "zfs_data_recsize", JSON_INTEGER },
-	{ "zfs_filesystem_limit", JSON_INTEGER },
-	{ "zfs_io_priority", JSON_INTEGER },
-	{ "zfs_root_compression", JSON_STRING },
-	{ "zfs_root_recsize", JSON_INTEGER },
-	{ "zfs_snapshot_limit", JSON_INTEGER },
-	{ "zpool", JSON_STRING },
+	{ "archive_on_delete", PK_BOOLEAN },
+	{ "autoboot", PK_BOOLEAN },
+	{ "boot", PK_STRING },
+	{ "brand", PK_STRING },
+	{ "cpu_cap", PK_INTEGER },
+	{ "cpu_shares", PK_INTEGER },
+	{ "cpu_type", PK_STRING },
+	{ "customer_metadata", PK_OBJECT },
+	{ "delegate_dataset", PK_BOOLEAN },
+	{ "disk_driver", PK_STRING },
+	{ "disks", PK_ARRAY },
+	{ "dns_domain", PK_STRING },
+	{ "docker", PK_BOOLEAN },
+	{ "filesystems", PK_ARRAY },
+	{ "firewall_enabled", PK_BOOLEAN },
+	{ "hostname", PK_STRING },
+	{ "image_uuid", PK_STRING },
+	{ "indestructible_delegated", PK_BOOLEAN },
+	{ "indestructible_zoneroot", PK_BOOLEAN },
+	{ "internal_metadata", PK_OBJECT },
+	{ "kernel_version", PK_STRING },
+	{ "maintain_resolvers", PK_BOOLEAN },
+	{ "max_locked_memory", PK_INTEGER },
+	{ "max_lwps", PK_INTEGER },
+	{ "max_physical_memory", PK_INTEGER },
+	{ "max_swap", PK_INTEGER },
+	{ "mdata_exec_timeout", PK_INTEGER },
+	{ "nic_driver", PK_STRING },
+	{ "nics", PK_ARRAY },
+	{ "nowait", PK_BOOLEAN },
+	{ "qemu_extra_opts", PK_STRING },
+	{ "qemu_opts", PK_STRING },
+	{ "quota", PK_INTEGER },
+	{ "ram", PK_INTEGER },
+	{ "resolvers", PK_ARRAY },
+	{ "routes", PK_OBJECT },
+	{ "spice_opts", PK_STRING },
+	{ "spice_password", PK_STRING },
+	{ "tmpfs", PK_INTEGER },
+	{ "uuid", PK_STRING },
+	{ "vcpus", PK_INTEGER },
+	{ "vga", PK_STRING },
+	{ "virtio_txburst", PK_INTEGER },
+	{ "virtio_txtimer", PK_INTEGER },
+	{ "vnc_password", PK_STRING },
+	{ "vnc_port", PK_INTEGER },
+	{ "zfs_data_compression", PK_STRING },
+	{ "zfs_data_recsize", PK_INTEGER },
+	{ "zfs_filesystem_limit", PK_INTEGER },
+	{ "zfs_io_priority", PK_INTEGER },
+	{ "zfs_root_compression", PK_STRING },
+	{ "zfs_root_recsize", PK_INTEGER },
+	{ "zfs_snapshot_limit", PK_INTEGER },
+	{ "zpool", PK_STRING },
 };
 
 static int
 cmp_arg(const void *key, const void *elem)
 {
 	return strcmp(key, *(const char *const *)elem);
-}
-
-static int
-cmp_key(const void *a, const void *b)
-{
-	return strcmp(*(const char *const *)a, *(const char *const *)b);
 }
 
 enum { PASS, DEFER, SKIP };
@@ -331,46 +326,21 @@ enum { PASS, DEFER, SKIP };
  * ones); SKIP it (a dropped value that is vmadm's default anyway).
  */
 static int
-vmadm_arg(const char *key, json_t *v)
+vmadm_arg(const struct payload_key *k)
 {
-	const struct vmadm_arg *p = bsearch(key, vmadm_args,
+	const struct vmadm_arg *p = bsearch(k->name, vmadm_args,
 	    sizeof(vmadm_args) / sizeof(vmadm_args[0]), sizeof(vmadm_args[0]),
 	    cmp_arg);
-	json_type t;
-	int falsy;
 
 	if (p == NULL)
 		return DEFER;
-	t = p->type;
-	switch (json_typeof(v)) {
-	case JSON_STRING:
-		falsy = json_string_length(v) == 0;
-		break;
-	case JSON_INTEGER:
-		falsy = json_integer_value(v) == 0;
-		break;
-	case JSON_TRUE:
-	case JSON_FALSE:
-		falsy = json_is_false(v);
-		if (t == JSON_TRUE)
-			t = json_typeof(v);
-		break;
-	case JSON_OBJECT:
-		falsy = json_object_size(v) == 0;
-		break;
-	case JSON_ARRAY:
-		falsy = json_array_size(v) == 0;
-		break;
-	default:
-		return DEFER;
-	}
-	if (t != json_typeof(v) && !falsy)
+	if (p->type != k->type && !k->empty)
 		return DEFER;		/* the module would mangle the type */
-	if (!falsy)
+	if (!k->empty)
 		return PASS;
 	/* vmadm's defaults: autoboot true, quota 10 GiB; the rest false,
 	 * none, empty */
-	if (strcmp(key, "autoboot") == 0 || strcmp(key, "quota") == 0)
+	if (strcmp(k->name, "autoboot") == 0 || strcmp(k->name, "quota") == 0)
 		return DEFER;
 	return SKIP;
 }
@@ -467,33 +437,20 @@ zone_task(struct pb *p, const struct plan_step *s)
 	const char *payload = arena_printf(a, "{{ lookup('ansible.builtin."
 	    "file', %s) | from_json }}", tree_path(p, s->file));
 	const char *reg = arena_printf(a, "ztopo_zone_%d", s->num);
-	json_error_t err;
-	json_t *o, *v;
+	const struct payload_key *keys = s->file->keys;
 	const char *key, *upd = "";
-	void *iter;
-	struct vec keys;
-	size_t i;
-
-	if ((o = json_loadb(s->file->data, s->file->len, 0, &err)) == NULL)
-		return;
-	memset(&keys, 0, sizeof(keys));
-	for (iter = json_object_iter(o); iter != NULL;
-	    iter = json_object_iter_next(o, iter))
-		vec_push(a, &keys, (void *)json_object_iter_key(iter));
-	if (keys.n > 1)
-		qsort(keys.v, keys.n, sizeof(void *), cmp_key);
+	size_t i, nkeys = s->file->nkeys;
 
 	task(p, s, NULL);
 	sb_puts(&p->sb, T "  vars:\n");
 	kv(p, T "    ", "payload", payload);
 	sb_puts(&p->sb, T "  community.general.vmadm:\n");
 	sb_puts(&p->sb, T "    state: present\n");
-	for (i = 0; i < keys.n; i++) {
-		key = keys.v[i];
-		v = json_object_get(o, key);
-		if (vmadm_arg(key, v) == SKIP)
+	for (i = 0; i < nkeys; i++) {
+		key = keys[i].name;
+		if (vmadm_arg(&keys[i]) == SKIP)
 			continue;
-		if (vmadm_arg(key, v) == DEFER) {
+		if (vmadm_arg(&keys[i]) == DEFER) {
 			upd = arena_printf(a, "%s%s%s: payload[%s]", upd,
 			    upd[0] ? ", " : "", jq(a, update_key(a, key)),
 			    jq(a, key));
@@ -509,11 +466,10 @@ zone_task(struct pb *p, const struct plan_step *s)
 		/* what the module could not pass, set once it created it */
 		const char *names = "";
 
-		for (i = 0; i < keys.n; i++)
-			if (vmadm_arg(keys.v[i], json_object_get(o,
-			    keys.v[i])) == DEFER)
+		for (i = 0; i < nkeys; i++)
+			if (vmadm_arg(&keys[i]) == DEFER)
 				names = arena_printf(a, "%s%s%s", names,
-				    names[0] ? ", " : "", (char *)keys.v[i]);
+				    names[0] ? ", " : "", keys[i].name);
 		task(p, s, arena_printf(a, "set %s (vmadm update)", names));
 		sb_puts(&p->sb, T "  vars:\n");
 		kv(p, T "    ", "payload", payload);
@@ -527,7 +483,6 @@ zone_task(struct pb *p, const struct plan_step *s)
 		if (out_is_secret(s->file))
 			sb_puts(&p->sb, T "  no_log: true\n");
 	}
-	json_decref(o);
 }
 
 /* mkdir -p the directory of DEST in the step's zone, then copy. */
@@ -779,7 +734,8 @@ playbook(const struct ir *ir, const struct plan *plan, struct outset *os)
 	}
 	if (plan->nsteps == 0)
 		sb_puts(&p.sb, "[]\n");
-	out_add(os, "ansible/site.yml", p.sb.buf, p.sb.len, 0644, 0);
+	out_add(os, ART_ROLLOUT, "ansible/site.yml", p.sb.buf, p.sb.len,
+	    0644, 0);
 	sb_free(&p.sb);
 }
 

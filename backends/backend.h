@@ -2,10 +2,10 @@
  * backend.h -- the interface every output kind implements.
  *
  * A backend is a pure function of the IR: no clock, no environment, no
- * host name, no randomness.  It never writes files itself; it adds them
- * to an output set (paths relative to the output directory, bytes, mode),
- * and the driver (compiler/output.c) writes the whole set safely -- or
- * nothing at all when any backend reported an error.
+ * host name, no randomness.  It never writes files itself; it publishes
+ * artifacts (compiler/output.h) into an output set, and the driver
+ * (compiler/output.c) writes the whole set safely -- or nothing at all
+ * when any backend reported an error.
  *
  * Each backend file exports one `const struct backend` built with
  * designated initialisers; backends.c lists them in a NULL-terminated
@@ -15,54 +15,11 @@
 #define ZTOPO_BACKEND_H
 
 #include "../compiler/ir.h"
+#include "../compiler/output.h"
 #include "../compiler/secrets.h"
 
-/* A growable byte buffer (util.c). */
-struct strbuf {
-	char	*buf;
-	size_t	 len, cap;
-};
-void	sb_init(struct strbuf *);
-void	sb_free(struct strbuf *);
-void	sb_putc(struct strbuf *, int);
-void	sb_puts(struct strbuf *, const char *);
-void	sb_putn(struct strbuf *, const char *, size_t);
-void	sb_printf(struct strbuf *, const char *, ...)
-	    __attribute__((format(printf, 2, 3)));
-
-struct outfile {
-	const char	*path;		/* relative, '/'-separated */
-	char		*data;		/* arena-owned */
-	size_t		 len;
-	unsigned	 mode;		/* 0644, 0600, 0700, ... */
-	int		 secret;	/* holds a secret value */
-};
-
-/*
- * A file that holds secrets, or that only its owner may read: with
- * --redact a backend may clear `secret' (placeholders are no secret), but
- * the mode stays, and MANIFEST must be the same either way (output.c).
- */
-int	out_is_secret(const struct outfile *);
-
-struct outset {
-	struct arena	*arena;
-	struct vec	 files;		/* struct outfile *, in emit order */
-	struct hash	*index;		/* path -> struct outfile * */
-	int		 redacted;	/* secrets are placeholders */
-};
-
-/* Options of one run that backends may consult. */
-struct emit_opts {
-	int		 redact;	/* placeholders instead of secrets */
-	const char	*smf_dtd;	/* validate manifests against it */
-};
-
-void		 out_init(struct outset *, struct arena *);
-/* Add a file; data is copied.  Adding a path twice is a bug (aborts). */
-struct outfile	*out_add(struct outset *, const char *path, const char *data,
-		    size_t len, unsigned mode, int secret);
-struct outfile	*out_find(const struct outset *, const char *path);
+/* Where ztopo installs what it applies inside a zone (grants, setup). */
+#define ZTOPO_ZONE_DIR	"/var/ztopo"
 
 struct backend {
 	const char	*name;

@@ -34,7 +34,7 @@ one_per_zone(const struct ir *ir, struct diag *d, struct hash *zones,
 		return 0;
 	}
 	/* the zone's services list, or the global placement */
-	l = si->zone != NULL ? ir_zone_loc(si->zone->zone, "services") : si->loc;
+	l = si->zone != NULL ? ir_zone_loc(si->zone->zone, ZP_SERVICES) : si->loc;
 	diag_error(d, l, "zone \"%s\" of host \"%s\" runs two %s servers, "
 	    "\"%s\" and \"%s\"; ztopo writes one %s per zone", si->zone_name,
 	    si->host->name, ck->server_kind, prev->service->name,

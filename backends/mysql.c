@@ -212,6 +212,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 {
 	struct arena *a = ir->arena;
 	struct hash *dbs = hash_new(a), *made = hash_new(a);
+	struct outfile *f;
 	struct strbuf sb;
 	uint32_t *addrs;
 	size_t i, j, k, n;
@@ -313,8 +314,13 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		    "SET @ztopo_user = NULL, @ztopo_host = NULL, "
 		    "@ztopo_password = NULL, @ztopo_sql = NULL;\n");
 	/* secret even with --redact: MANIFEST and .gitignore stay the same */
-	out_add(os, arena_printf(a, "%s/%s/mysql/grants.sql", si->host->name,
-	    si->zone_name), sb.buf, sb.len, 0600, 1);
+	f = out_add(os, ART_GRANTS, arena_printf(a, "%s/%s/mysql/grants.sql",
+	    si->host->name, si->zone_name), sb.buf, sb.len, 0600, 1);
+	f->host = si->host;
+	f->zinst = si->zone;
+	f->sinst = si;
+	f->apply = APPLY_MYSQL;
+	f->dest = ZTOPO_ZONE_DIR "/mysql/grants.sql";
 	sb_free(&sb);
 }
 

@@ -202,6 +202,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	struct arena *a = ir->arena;
 	const struct ir_credential **cs;
 	struct hash *seen = hash_new(a);
+	struct outfile *f;
 	struct strbuf sb;
 	size_t n, i, j, k;
 	int stdin_pw = REL_HAS(ir->release, RF_RABBIT_STDIN), errors = 0;
@@ -379,8 +380,13 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		sb_putc(&sb, '\n');
 	}
 	/* secret even with --redact: MANIFEST and .gitignore stay the same */
-	out_add(os, arena_printf(a, "%s/%s/rabbitmq/setup.sh", si->host->name,
-	    si->zone_name), sb.buf, sb.len, 0700, 1);
+	f = out_add(os, ART_BROKER, arena_printf(a, "%s/%s/rabbitmq/setup.sh",
+	    si->host->name, si->zone_name), sb.buf, sb.len, 0700, 1);
+	f->host = si->host;
+	f->zinst = si->zone;
+	f->sinst = si;
+	f->apply = APPLY_RUN;
+	f->dest = ZTOPO_ZONE_DIR "/rabbitmq/setup.sh";
 	sb_free(&sb);
 	return errors;
 }

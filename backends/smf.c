@@ -66,6 +66,11 @@
 #include "fmri.h"
 
 #define SMF_SYSID	"/usr/share/lib/xml/dtd/service_bundle.dtd.1"
+/* Where manifests are installed: a zone's site manifests (imported at
+ * boot), and a global zone's, which must survive the SmartOS reboot that
+ * rebuilds / from the platform image. */
+#define SMF_ZONE_MANIFEST_DIR	"/var/svc/manifest/site"
+#define SMF_GZ_MANIFEST_DIR	"/opt/custom/smf"
 
 
 /* Property groups (and dependencies, which are property groups) that a
@@ -1064,9 +1069,20 @@ smf_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		    (const char *)xmlBufferContent(buf),
 		    (size_t)xmlBufferLength(buf)) == -1)
 			errors++;
-		else
-			out_add(os, path, (const char *)xmlBufferContent(buf),
+		else {
+			struct outfile *f = out_add(os, ART_MANIFEST, path,
+			    (const char *)xmlBufferContent(buf),
 			    (size_t)xmlBufferLength(buf), 0644, 0);
+
+			f->host = si->host;
+			f->zinst = si->zone;
+			f->sinst = si;
+			f->apply = APPLY_IMPORT;
+			f->dest = arena_printf(a, "%s/%s.xml", si->zone ?
+			    SMF_ZONE_MANIFEST_DIR : SMF_GZ_MANIFEST_DIR,
+			    si->service->name);
+			f->fmri = si->service->smf_fmri;
+		}
 		xmlBufferFree(buf);
 	}
 	if (dtd != NULL)

@@ -103,10 +103,6 @@ static const struct allow fs_allow[] = {
 	{ NULL, 0 }
 };
 
-/* OS-only zone properties, as spelled in the .zt. */
-static const char *const os_only[] = { "tmpfs", "dns_domain",
-	"delegate_dataset", "filesystem", NULL };
-
 /* ---- helpers */
 
 static int
@@ -159,23 +155,6 @@ nic_tag_ok(const char *s)
 }
 
 /* ---- check: vmadm's rules, as located errors in the .zt */
-
-static void
-check_brand_props(const struct ir *ir, const struct ir_zone *z,
-    struct diag *d)
-{
-	enum ir_brand b = z->image->brand;
-	size_t i;
-
-	if (!BRAND_IS_HVM(b))
-		return;
-	for (i = 0; os_only[i] != NULL; i++)
-		if (ir_zone_sets(z, os_only[i]))
-			diag_error(d, ir_zone_loc(z, os_only[i]), "%s applies to "
-			    "%s zones only, and zone \"%s\" uses %s image "
-			    "\"%s\"", os_only[i], brand_list(ir->arena, BP_OS,
-			    -1, "and"), z->name, brand_name(b), z->image->name);
-}
 
 static void
 check_nics(const struct ir *ir, const struct ir_zone *z, struct diag *d)
@@ -269,7 +248,7 @@ check_disks(const struct ir *ir, const struct ir_zone *z, struct diag *d)
 		}
 	}
 	if (!holds_image)
-		diag_error(d, ir_zone_loc(z, "image"), "%s zone \"%s\" boots "
+		diag_error(d, ir_zone_loc(z, ZP_IMAGE), "%s zone \"%s\" boots "
 		    "image \"%s\", but no disk holds it: add disk { image %s; "
 		    "model %s; }", brand_name(b), z->name, z->image->name,
 		    z->image->name, models[0]);
@@ -304,7 +283,7 @@ check_metadata(const struct ir_zone *z, struct diag *d)
 		    strcmp(kv->key, "user-script") == 0) {
 			diag_error(d, kv->loc, "metadata key \"user-script\" "
 			    "conflicts with user_script");
-			diag_note(d, ir_zone_loc(z, "user_script"),
+			diag_note(d, ir_zone_loc(z, ZP_SCRIPT),
 			    "user_script set here");
 		}
 		if (has_suffix(kv->key, "_pw"))
@@ -343,7 +322,7 @@ check_misc(const struct ir_zone *z, struct diag *d)
 	}
 	if (brand_table[z->image->brand].max_resolvers > 0 &&
 	    z->nresolvers > brand_table[z->image->brand].max_resolvers)
-		diag_warning(d, ir_zone_loc(z, "resolvers"), "%s zone \"%s\" "
+		diag_warning(d, ir_zone_loc(z, ZP_RESOLVERS), "%s zone \"%s\" "
 		    "has %zu resolvers; its guest gets only the first %zu (over "
 		    "DHCP)", brand_name(z->image->brand), z->name,
 		    z->nresolvers, brand_table[z->image->brand].max_resolvers);
@@ -379,7 +358,6 @@ vmadm_check(const struct ir *ir, struct diag *d)
 
 		if (z->image == NULL)
 			continue;
-		check_brand_props(ir, z, d);
 		check_nics(ir, z, d);
 		check_disks(ir, z, d);
 		check_routes(z, d);
@@ -400,6 +378,7 @@ struct payload {
 	struct diag		*d;
 	const struct ir_kv	*secret;	/* first secret written */
 	int			 failed;
+	const char		*uuid;		/* the zone's */
 };
 
 static void
@@ -611,6 +590,7 @@ build(struct payload *p)
 	if (uuid_v5(VMADM_UUID_NS, arena_printf(ir->arena, "%s/%s/%s",
 	    ir->target, zi->host->name, z->name), uuid) != 0)
 		p->failed = 1;
+	p->uuid = arena_strdup(ir->arena, uuid);
 	put(p, root, "uuid", json_string(uuid));
 	put(p, root, "brand", json_string(brand_name(b)));
 	put(p, root, "alias", json_string(zi->hostname));
@@ -676,6 +656,59 @@ build(struct payload *p)
 }
 
 static int
+cmp_key(const void *a, const void *b)
+{
+	return strcmp(((const struct payload_key *)a)->name,
+	    ((const struct payload_key *)b)->name);
+}
+
+/* The top-level keys of ROOT, sorted, with their types: what a consumer
+ * of the payload artifact (the playbook) needs without re-parsing it. */
+static struct payload_key *
+payload_keys(struct arena *a, json_t *root, size_t *n)
+{
+	struct payload_key *k = arena_alloc(a,
+	    (json_object_size(root) + 1) * sizeof(*k));
+	const char *key;
+	json_t *v;
+
+	*n = 0;
+	json_object_foreach(root, key, v) {
+		struct payload_key *pk = &k[(*n)++];
+
+		pk->name = arena_strdup(a, key);
+		switch (json_typeof(v)) {
+		case JSON_STRING:
+			pk->type = PK_STRING;
+			pk->empty = json_string_length(v) == 0;
+			break;
+		case JSON_INTEGER:
+		case JSON_REAL:
+			pk->type = PK_INTEGER;
+			pk->empty = json_integer_value(v) == 0;
+			break;
+		case JSON_TRUE:
+		case JSON_FALSE:
+		case JSON_NULL:
+			pk->type = PK_BOOLEAN;
+			pk->empty = !json_is_true(v);
+			break;
+		case JSON_OBJECT:
+			pk->type = PK_OBJECT;
+			pk->empty = json_object_size(v) == 0;
+			break;
+		case JSON_ARRAY:
+			pk->type = PK_ARRAY;
+			pk->empty = json_array_size(v) == 0;
+			break;
+		}
+	}
+	if (*n > 1)
+		qsort(k, *n, sizeof(*k), cmp_key);
+	return k;
+}
+
+static int
 vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
     const struct emit_opts *eo)
 {
@@ -684,7 +717,10 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 
 	for (i = 0; i < ir->nzinsts; i++) {
 		const struct ir_zinst *zi = ir->zinsts[i];
-		struct payload p = { ir, zi, eo, d, NULL, 0 };
+		struct payload p = { ir, zi, eo, d, NULL, 0, NULL };
+		struct payload_key *keys;
+		struct outfile *f;
+		size_t nkeys;
 		const char *path;
 		json_t *root;
 		char *text;
@@ -701,6 +737,7 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		}
 		text = p.failed ? NULL : json_dumps(root,
 		    JSON_INDENT(2) | JSON_SORT_KEYS);
+		keys = payload_keys(ir->arena, root, &nkeys);
 		json_decref(root);
 		if (text == NULL) {
 			diag_error(d, zi->loc, "internal error: cannot build the "
@@ -708,9 +745,17 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 			    zi->zone->name, zi->host->name);
 			continue;
 		}
-		out_add(os, path, arena_printf(ir->arena, "%s\n", text),
-		    strlen(text) + 1, p.secret ? 0600 : 0644, p.secret != NULL);
+		f = out_add(os, ART_PAYLOAD, path, arena_printf(ir->arena,
+		    "%s\n", text), strlen(text) + 1, p.secret ? 0600 : 0644,
+		    p.secret != NULL);
 		free(text);
+		f->host = zi->host;
+		f->zinst = zi;
+		f->apply = APPLY_CREATE;
+		f->zone_uuid = p.uuid;
+		f->zpool = "zones";	/* vmadm's default: ztopo sets none */
+		f->keys = keys;
+		f->nkeys = nkeys;
 		if (p.secret != NULL)
 			diag_warning(d, p.secret->val.loc, "%s carries secret "
 			    "\"%s\"; it is written with mode 0600", path,

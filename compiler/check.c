@@ -3,9 +3,10 @@
  * other, run once per description after resolve and before any target is
  * lowered.  Every role exists in the description's release; a service
  * does not use itself; credentials match the role of the service they are
- * used with; the uses graph is acyclic (with the cycle named).  After the
- * targets have been read, check_unused warns about every declaration
- * nothing uses.
+ * used with; the uses graph is acyclic (with the cycle named); a zone
+ * runs services only where its brand runs SMF, and never one whose role
+ * needs a global zone.  After the targets have been read, check_unused
+ * warns about every declaration nothing uses.
  */
 #include <string.h>
 
@@ -152,12 +153,52 @@ warn_unused(struct model *m)
 }
 
 
+/* What a zone may run: SMF services where its brand has SMF (brands.c),
+ * and no role that must run in a global zone (roles.c). */
+static void
+check_zones(struct model *m)
+{
+	struct vec *all = &m->decls[K_ZONE];
+	size_t i, j;
+
+	for (i = 0; i < all->n; i++) {
+		struct ir_zone *z = ((struct decl *)all->v[i])->obj;
+		int smf = z->image == NULL || brand_table[z->image->brand].smf;
+
+		for (j = 0; j < z->nservices; j++) {
+			const struct ir_service *s = z->services[j];
+
+			if (role_table[s->role].zone == RZ_GLOBAL) {
+				diag_error(m->diag, z->service_locs[j],
+				    "service \"%s\" (role %s) must run in a "
+				    "global zone, not in zone \"%s\": place it "
+				    "with `global %s on HOST;' in the target",
+				    s->name, role_table[s->role].name, z->name,
+				    s->name);
+				continue;
+			}
+			if (!smf) {
+				diag_error(m->diag, z->service_locs[j],
+				    "zone \"%s\" (brand %s) runs no SMF for ztopo "
+				    "to configure, so service \"%s\" would never "
+				    "start; services run in %s zones", z->name,
+				    brand_name(z->image->brand), s->name,
+				    brand_list(m->arena, BP_ALL, 1, "and"));
+				diag_note(m->diag, z->image->brand_loc, "brand "
+				    "set here");
+				break;		/* once per zone */
+			}
+		}
+	}
+}
+
 int
 check(struct model *m)
 {
 	int mark = diag_mark(m->diag);
 
 	check_services(m);
+	check_zones(m);
 	return diag_since(m->diag, mark);
 }
 

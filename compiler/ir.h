@@ -27,9 +27,10 @@
  * same in every target).
  *
  * The passes, each with one entry point returning its own error count:
- * load (ast.c: lex, parse, includes) -> resolve (resolve.c: names,
- * shapes, defaults) -> check (declaration rules, once per description) ->
- * lower (ir.c: one target -> a fresh IR) -> each backend's check -> emit.
+ * load (ast.c: lex, parse, includes) -> resolve (resolve*.c: names,
+ * shapes, defaults) -> check (check.c: rules between declarations, once
+ * per description) -> lower (ir.c: one target -> a fresh IR) -> each
+ * backend's check -> emit (artifacts, compiler/output.h) -> plan.
  */
 #ifndef ZTOPO_IR_H
 #define ZTOPO_IR_H
@@ -381,6 +382,15 @@ struct ir_disk {
 	struct loc	 size_loc, image_loc, model_loc, boot_loc; /* if set */
 };
 
+/* The properties of a zone (resolve_zone.c's table reads them). */
+enum zone_prop {
+	ZP_IMAGE, ZP_MEMORY, ZP_SWAP, ZP_LOCKED, ZP_TMPFS, ZP_QUOTA,
+	ZP_CPU_CAP, ZP_CPU_SHARES, ZP_LWPS, ZP_IOPRIO, ZP_VCPUS, ZP_RAM,
+	ZP_AUTOBOOT, ZP_DELEGATE, ZP_FIREWALL, ZP_DNS, ZP_KERNEL, ZP_SCRIPT,
+	ZP_NIC, ZP_RESOLVERS, ZP_ROUTE, ZP_METADATA, ZP_IMETADATA, ZP_TAGS,
+	ZP_FS, ZP_DISK, ZP_SERVICES, ZP__COUNT
+};
+
 /* A zone as declared; placed once per host by the target (ir_zinst). */
 struct ir_zone {
 	const char		*name;
@@ -419,15 +429,15 @@ struct ir_zone {
 	struct ir_disk		*disks;		/* HVM */
 	size_t			 ndisks;
 	struct ir_service	**services;	/* runs, declared order */
+	struct loc		*service_locs;	/* where each is listed */
 	size_t			 nservices;
 	struct loc		 loc;
 	struct ir_zinst		**instances;	/* in this target */
 	size_t			 ninstances;
 	int			 index;
-	/* where each property was set, for located backend errors */
-	const char		**prop_names;
-	struct loc		*prop_locs;
-	size_t			 nprops;
+	/* where each property was first set (src NULL: not set), for
+	 * located errors; ir_zone_sets, ir_zone_loc */
+	struct loc		 set[ZP__COUNT];
 };
 
 struct ir_host {
@@ -508,10 +518,10 @@ struct ir {
 	const char		**targets;	size_t ntargets; /* all declared */
 };
 
-/* Loc where zone property NAME was set, or the zone's own location. */
-struct loc	 ir_zone_loc(const struct ir_zone *, const char *name);
-/* Was zone property NAME written in the .zt (not defaulted)? */
-int		 ir_zone_sets(const struct ir_zone *, const char *name);
+/* Where zone property P was set, or the zone's own location. */
+struct loc	 ir_zone_loc(const struct ir_zone *, enum zone_prop);
+/* Was zone property P written in the .zt (not defaulted)? */
+int		 ir_zone_sets(const struct ir_zone *, enum zone_prop);
 /* Port I of service S: its `ports', else its role's default; 0: none. */
 int		 ir_port(const struct ir_service *, size_t i);
 /* Address of SINST on NETWORK, or 0. */

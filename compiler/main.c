@@ -253,8 +253,12 @@ print_zone(struct arena *a, struct diag *d, const struct ir *ir,
 		    "one with --host (%s)\n", o->zone, n, hosts);
 		return EXIT_USAGE;
 	}
-	f = out_find(os, arena_printf(a, "%s/vmadm/%s.json", zi->host->name,
-	    zi->zone->name));
+	for (f = NULL, i = 0; i < os->files.n && f == NULL; i++) {
+		const struct outfile *af = os->files.v[i];
+
+		if (af->kind == ART_PAYLOAD && af->zinst == zi)
+			f = af;
+	}
 	if (f == NULL) {
 		fprintf(stderr, "ztopo: no vmadm payload was generated for "
 		    "zone \"%s\"\n", o->zone);

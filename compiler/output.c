@@ -38,7 +38,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../backends/backend.h"
 #include "output.h"
 #include "sha256.h"
 
@@ -60,11 +59,12 @@ out_init(struct outset *os, struct arena *a)
 }
 
 struct outfile *
-out_add(struct outset *os, const char *path, const char *data, size_t len,
-    unsigned mode, int secret)
+out_add(struct outset *os, enum art_kind kind, const char *path,
+    const char *data, size_t len, unsigned mode, int secret)
 {
 	struct outfile *f = arena_alloc(os->arena, sizeof(*f));
 
+	f->kind = kind;
 	f->path = arena_strdup(os->arena, path);
 	f->data = arena_alloc(os->arena, len + 1);
 	memcpy(f->data, data, len);
@@ -125,7 +125,8 @@ out_manifest(struct outset *os)
 		sha256_hex(f->data, f->len, hex);
 		sb_printf(&sb, "%s  %s\n", hex, f->path);
 	}
-	out_add(os, "MANIFEST", sb.buf ? sb.buf : "", sb.len, 0644, 0);
+	out_add(os, ART_TREE, "MANIFEST", sb.buf ? sb.buf : "", sb.len, 0644,
+	    0);
 	sb_free(&sb);
 	out_sort(os);
 }

@@ -1,12 +1,118 @@
 /*
- * output.h -- writing an output set as a directory tree (output.c).
+ * output.h -- artifacts and the output tree (output.c).
+ *
+ * A backend never writes files: it publishes artifacts into an output set.
+ * An artifact is a file of the tree (path relative to the output
+ * directory, bytes, mode, whether it holds a secret) together with what
+ * it is and how it is deployed: its kind, the host, zone instance and
+ * service instance it belongs to, where it is installed and as whom, the
+ * FMRI it defines, how it is applied, and for a zone's payload the
+ * identity vmadm will know it by.  The plan, the playbook and
+ * `compile --zone' read these fields; nothing re-parses the bytes.  The
+ * driver writes the whole set safely (out_write_tree) -- or nothing at
+ * all when any backend reported an error.
  */
 #ifndef ZTOPO_OUTPUT_H
 #define ZTOPO_OUTPUT_H
 
 #include <stdio.h>
 
-struct outset;
+#include "ir.h"
+
+/* A growable byte buffer (util.c). */
+struct strbuf {
+	char	*buf;
+	size_t	 len, cap;
+};
+void	sb_init(struct strbuf *);
+void	sb_free(struct strbuf *);
+void	sb_putc(struct strbuf *, int);
+void	sb_puts(struct strbuf *, const char *);
+void	sb_putn(struct strbuf *, const char *, size_t);
+void	sb_printf(struct strbuf *, const char *, ...)
+	    __attribute__((format(printf, 2, 3)));
+
+enum art_kind {
+	ART_TREE,	/* the tree's own: MANIFEST, .gitignore */
+	ART_PAYLOAD,	/* vmadm payload of a zone instance */
+	ART_MANIFEST,	/* SMF manifest of a service instance */
+	ART_CONFIG,	/* a configuration file of the services of a zone
+			 * instance or global zone (nova.conf fragments) */
+	ART_GRANTS,	/* MySQL accounts of a server instance */
+	ART_BROKER,	/* RabbitMQ accounts of a server instance */
+	ART_ROLLOUT	/* the playbook and its inventory */
+};
+
+/* How a deployment applies an artifact, after installing it at dest. */
+enum art_apply {
+	APPLY_NONE,	/* not deployed (ART_TREE, ART_ROLLOUT) */
+	APPLY_CREATE,	/* vmadm create < payload (not installed) */
+	APPLY_INSTALL,	/* installed; the services reading it reload */
+	APPLY_IMPORT,	/* installed, then svccfg import */
+	APPLY_MYSQL,	/* installed, then fed to the mysql client */
+	APPLY_RUN	/* installed, then run */
+};
+
+/* A top-level key of a vmadm payload, and what its value is. */
+enum pk_type { PK_STRING, PK_INTEGER, PK_BOOLEAN, PK_OBJECT, PK_ARRAY };
+struct payload_key {
+	const char	*name;
+	enum pk_type	 type;
+	int		 empty;		/* "", 0, false, {} or [] */
+};
+
+struct outfile {
+	const char		*path;		/* relative, '/'-separated */
+	char			*data;		/* arena-owned */
+	size_t			 len;
+	unsigned		 mode;		/* 0644, 0600, 0700, ... */
+	int			 secret;	/* holds a secret value */
+	enum art_kind		 kind;
+	const struct ir_host	*host;		/* NULL: not a host's */
+	const struct ir_zinst	*zinst;		/* NULL: a global zone's,
+						 * or no zone's */
+	const struct ir_sinst	*sinst;		/* the service instance it
+						 * is for, or NULL */
+	enum art_apply		 apply;
+	const char		*dest;		/* installed here inside its
+						 * zone, or NULL */
+	const char		*owner, *group;	/* ...owned by, or NULL */
+	const char		*fmri;		/* ART_MANIFEST: the instance
+						 * it defines */
+	const char		*zone_uuid;	/* ART_PAYLOAD: vmadm's uuid */
+	const char		*zpool;		/* ART_PAYLOAD: its pool */
+	const struct payload_key *keys;		/* ART_PAYLOAD: sorted */
+	size_t			 nkeys;
+};
+
+/*
+ * A file that holds secrets, or that only its owner may read: with
+ * --redact a backend may clear `secret' (placeholders are no secret), but
+ * the mode stays, and MANIFEST must be the same either way (output.c).
+ */
+int	out_is_secret(const struct outfile *);
+
+struct outset {
+	struct arena	*arena;
+	struct vec	 files;		/* struct outfile *, in emit order */
+	struct hash	*index;		/* path -> struct outfile * */
+	int		 redacted;	/* secrets are placeholders */
+};
+
+/* Options of one run that backends may consult. */
+struct emit_opts {
+	int		 redact;	/* placeholders instead of secrets */
+	const char	*smf_dtd;	/* validate manifests against it */
+};
+
+void		 out_init(struct outset *, struct arena *);
+/*
+ * Publish an artifact of KIND: data is copied; the caller fills in the
+ * fields its kind has.  Adding a path twice is a bug (aborts).
+ */
+struct outfile	*out_add(struct outset *, enum art_kind, const char *path,
+		    const char *data, size_t len, unsigned mode, int secret);
+struct outfile	*out_find(const struct outset *, const char *path);
 
 /* Sort the files by path (the order MANIFEST and --check use). */
 void	out_sort(struct outset *);

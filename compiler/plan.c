@@ -14,49 +14,27 @@
  * order, and every step also lists the steps it needs (`after`), so a
  * runner may do the hosts of one stage at once.  A unit's own steps:
  *
- *	create the zone			<host>/vmadm/<zone>.json
- *	install its config files	<host>/<zone>/nova/<name>.conf
- *	import its SMF manifests	<host>/<zone>/smf/<service>.xml
+ *	create the zone			its payload (ART_PAYLOAD)
+ *	install its config files	ART_CONFIG, by path
+ *	import its SMF manifests	ART_MANIFEST, in service order
  *	for each service, in the order of the uses between them:
  *	    start it			svcadm enable -s FMRI
- *	    apply MySQL grants		<host>/<zone>/mysql/grants.sql
- *	    set up RabbitMQ		<host>/<zone>/rabbitmq/setup.sh
+ *	    apply MySQL grants		its ART_GRANTS
+ *	    set up RabbitMQ		its ART_BROKER
  *
- * Steps whose artifact was not generated are left out: the plan describes
- * the tree that was compiled.  A service's FMRI comes from its manifest,
- * else from the .zt (fmri) or its role's package; without one it is not
- * started by the plan.
+ * Everything comes from the artifacts the backends published (output.h):
+ * which unit and service each belongs to, where it is installed and as
+ * whom, the FMRI a manifest defines, the zone's uuid.  Nothing is looked
+ * up by path or re-parsed.  Steps whose artifact was not generated are
+ * left out: the plan describes the tree that was compiled.  A service is
+ * started by its FMRI (ir_service.smf_fmri) when ztopo wrote its manifest
+ * or its package ships one; without a known FMRI it is not started.
  */
 #include <stdlib.h>
 #include <string.h>
 
-#include <jansson.h>
-#include <libxml/parser.h>
-#include <libxml/tree.h>
-
-#include "../backends/backend.h"
+#include "output.h"
 #include "plan.h"
-
-/* Where artifacts are installed inside a zone (or the global zone). */
-#define ZONE_MANIFEST_DIR	"/var/svc/manifest/site"
-#define GZ_MANIFEST_DIR		"/opt/custom/smf"
-#define ZTOPO_DIR		"/var/ztopo"
-
-static const char *const action_names[PLAN__COUNT] = {
-	[PLAN_IMAGE] = "import-image",
-	[PLAN_ZONE] = "create-zone",
-	[PLAN_CONFIG] = "install-config",
-	[PLAN_MANIFEST] = "import-manifest",
-	[PLAN_START] = "start-service",
-	[PLAN_GRANTS] = "apply-grants",
-	[PLAN_RABBITMQ] = "setup-rabbitmq",
-};
-
-const char *
-plan_action_name(enum plan_action a)
-{
-	return action_names[a];
-}
 
 /* ---- units and their dependencies */
 
@@ -72,6 +50,7 @@ struct unit {
 	int			  mark;
 	int			  level;
 	int			  last;		/* its last step */
+	struct vec		  arts;		/* its artifacts, emit order */
 };
 
 struct graph {
@@ -276,27 +255,6 @@ plan_check(const struct ir *ir, struct diag *d)
 	return graph_order(&g);
 }
 
-/* ---- reading the artifacts */
-
-/* uuid and zpool of a vmadm payload. */
-static void
-payload_ids(struct arena *a, const struct outfile *f, const char **uuid,
-    const char **zpool)
-{
-	json_error_t err;
-	json_t *o, *v;
-
-	*uuid = NULL;
-	*zpool = "zones";
-	if (f == NULL || (o = json_loadb(f->data, f->len, 0, &err)) == NULL)
-		return;
-	if ((v = json_object_get(o, "uuid")) != NULL && json_is_string(v))
-		*uuid = arena_strdup(a, json_string_value(v));
-	if ((v = json_object_get(o, "zpool")) != NULL && json_is_string(v))
-		*zpool = arena_strdup(a, json_string_value(v));
-	json_decref(o);
-}
-
 /* ---- building */
 
 struct build {
@@ -344,11 +302,19 @@ add_after(struct build *b, struct plan_step *s, int num)
 	s->after = v;
 }
 
+/* The unit's artifact of KIND for SI (NULL: any), or NULL. */
 static const struct outfile *
-find(const struct build *b, const char *fmt, const char *x, const char *y,
-    const char *z)
+art_of(const struct unit *u, enum art_kind kind, const struct ir_sinst *si)
 {
-	return out_find(b->os, arena_printf(b->arena, fmt, x, y, z));
+	size_t i;
+
+	for (i = 0; i < u->arts.n; i++) {
+		const struct outfile *f = u->arts.v[i];
+
+		if (f->kind == kind && (si == NULL || f->sinst == si))
+			return f;
+	}
+	return NULL;
 }
 
 static int
@@ -386,9 +352,7 @@ static void
 unit_steps(struct build *b, struct unit *u, const int *image_step)
 {
 	struct arena *a = b->arena;
-	const char *host = u->host->name;
-	const char *zname = u->zi ? u->zi->zone->name : "global";
-	const struct ir_sinst *nova = NULL;
+	const struct outfile *f;
 	struct plan_step *s, *first;
 	struct vec conf, order;
 	struct hash *done = hash_new(a);
@@ -397,13 +361,11 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 	b->uuid = NULL;
 	b->zpool = NULL;
 	if (u->zi != NULL) {
-		const struct outfile *f = find(b, "%s/vmadm/%s.json", host,
-		    zname, NULL);
-
-		payload_ids(a, f, &b->uuid, &b->zpool);
+		if ((f = art_of(u, ART_PAYLOAD, NULL)) != NULL) {
+			b->uuid = f->zone_uuid;
+			b->zpool = f->zpool;
+		}
 		first = add_step(b, PLAN_ZONE, u, NULL, f);
-		first->zone_uuid = b->uuid;
-		first->zpool = b->zpool;
 		for (i = 0; i < b->ir->nimages; i++)
 			if (image_step[i] > 0 &&
 			    (b->ir->images[i] == u->zi->zone->image))
@@ -415,51 +377,32 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 					add_after(b, first, image_step[j]);
 	}
 
-	/* config fragments, for the nova services of the unit */
-	for (i = 0; i < u->sinsts.n && nova == NULL; i++) {
-		const struct ir_sinst *si = u->sinsts.v[i];
-
-		if (role_table[si->service->role].conf == CONF_NOVA &&
-		    si->config_dir)
-			nova = si;
-	}
+	/* configuration files, by path */
 	memset(&conf, 0, sizeof(conf));
-	if (nova != NULL) {
-		const char *pfx = arena_printf(a, "%s/%s/nova/", host, zname);
-		size_t n = strlen(pfx);
-
-		for (i = 0; i < b->os->files.n; i++) {
-			const struct outfile *f = b->os->files.v[i];
-
-			if (strncmp(f->path, pfx, n) == 0 &&
-			    strchr(f->path + n, '/') == NULL)
-				vec_push(a, &conf, (void *)f);
-		}
-		if (conf.n > 1)
-			qsort(conf.v, conf.n, sizeof(void *), cmp_file);
+	for (i = 0; i < u->arts.n; i++) {
+		f = u->arts.v[i];
+		if (f->kind == ART_CONFIG && f->dest != NULL)
+			vec_push(a, &conf, (void *)f);
 	}
+	if (conf.n > 1)
+		qsort(conf.v, conf.n, sizeof(void *), cmp_file);
 	for (i = 0; i < conf.n; i++) {
-		const struct outfile *f = conf.v[i];
-
-		s = add_step(b, PLAN_CONFIG, u, nova, f);
-		s->dest = arena_printf(a, "%s/%s", nova->config_dir,
-		    strrchr(f->path, '/') + 1);
-		s->owner = nova->service->user;
-		s->group = nova->service->group;
+		f = conf.v[i];
+		s = add_step(b, PLAN_CONFIG, u, f->sinst, f);
+		s->dest = f->dest;
+		s->owner = f->owner;
+		s->group = f->group;
 	}
 
 	/* manifests */
 	for (i = 0; i < u->sinsts.n; i++) {
 		const struct ir_sinst *si = u->sinsts.v[i];
-		const struct outfile *f = find(b, "%s/%s/smf/%s.xml", host,
-		    zname, si->service->name);
 
-		if (f == NULL)
+		if ((f = art_of(u, ART_MANIFEST, si)) == NULL)
 			continue;
 		s = add_step(b, PLAN_MANIFEST, u, si, f);
-		s->dest = arena_printf(a, "%s/%s.xml", u->zi ?
-		    ZONE_MANIFEST_DIR : GZ_MANIFEST_DIR, si->service->name);
-		s->fmri = si->service->smf_fmri;
+		s->dest = f->dest;
+		s->fmri = f->fmri;
 	}
 
 	/* start, and set up the servers as soon as they run */
@@ -469,22 +412,20 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 	for (i = 0; i < order.n; i++) {
 		const struct ir_sinst *si = order.v[i];
 		const struct ir_service *sv = si->service;
-		const struct outfile *f = find(b, "%s/%s/smf/%s.xml", host,
-		    zname, sv->name);
+
 		/* a manifest ztopo wrote, or the package's */
-		if (sv->smf_fmri != NULL && (f != NULL || sv->packaged)) {
+		if (sv->smf_fmri != NULL && (sv->packaged ||
+		    art_of(u, ART_MANIFEST, si) != NULL)) {
 			s = add_step(b, PLAN_START, u, si, NULL);
 			s->fmri = sv->smf_fmri;
 		}
-		if (sv->role == ROLE_MYSQL && (f = find(b,
-		    "%s/%s/mysql/grants.sql", host, zname, NULL)) != NULL) {
+		if ((f = art_of(u, ART_GRANTS, si)) != NULL) {
 			s = add_step(b, PLAN_GRANTS, u, si, f);
-			s->dest = ZTOPO_DIR "/mysql/grants.sql";
+			s->dest = f->dest;
 		}
-		if (sv->role == ROLE_RABBITMQ && (f = find(b,
-		    "%s/%s/rabbitmq/setup.sh", host, zname, NULL)) != NULL) {
+		if ((f = art_of(u, ART_BROKER, si)) != NULL) {
 			s = add_step(b, PLAN_RABBITMQ, u, si, f);
-			s->dest = ZTOPO_DIR "/rabbitmq/setup.sh";
+			s->dest = f->dest;
 		}
 	}
 
@@ -529,6 +470,16 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 	graph_build(&b.g, a, d, ir);
 	if (graph_order(&b.g) > 0)
 		return NULL;
+	/* each artifact to the unit it is deployed in */
+	for (i = 0; i < os->files.n; i++) {
+		const struct outfile *f = os->files.v[i];
+		struct unit *u;
+
+		if (f->host == NULL || (u = hash_get(b.g.by_key,
+		    unit_key(a, f->host, f->zinst))) == NULL)
+			continue;
+		vec_push(a, &u->arts, (void *)f);
+	}
 
 	/* stage 1: every host imports the images its zones boot from */
 	image_step = arena_alloc(a, (ir->nimages + 1) * sizeof(int));
@@ -610,181 +561,4 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 	p->nsteps = b.steps.n;
 	p->nstages = b.stage;
 	return p;
-}
-
-/* ---- printing */
-
-static const char *
-where(struct arena *a, const struct plan_step *s)
-{
-	if (s->zone == NULL)
-		return "in the global zone";
-	return arena_printf(a, "in zone %s", s->zone->zone->name);
-}
-
-const char *
-plan_step_title(struct arena *a, const struct plan_step *s)
-{
-	const char *svc = s->sinst ? s->sinst->service->name : "";
-
-	switch (s->action) {
-	case PLAN_IMAGE:
-		return arena_printf(a, "import image %s", s->image->name);
-	case PLAN_ZONE:
-		return arena_printf(a, "create zone %s",
-		    s->zone->zone->name);
-	case PLAN_CONFIG:
-		return arena_printf(a, "install %s %s",
-		    strrchr(s->file->path, '/') + 1, where(a, s));
-	case PLAN_MANIFEST:
-		return arena_printf(a, "import the manifest of %s %s", svc,
-		    where(a, s));
-	case PLAN_START:
-		return arena_printf(a, "start %s %s", svc, where(a, s));
-	case PLAN_GRANTS:
-		return arena_printf(a, "apply the MySQL grants %s",
-		    where(a, s));
-	case PLAN_RABBITMQ:
-		return arena_printf(a, "set up RabbitMQ %s", where(a, s));
-	case PLAN__COUNT:
-		break;
-	}
-	return "";
-}
-
-/* What the step works with: an artifact, an FMRI, an image uuid. */
-static const char *
-step_detail(struct arena *a, const struct plan_step *s)
-{
-	switch (s->action) {
-	case PLAN_IMAGE:
-		return s->image->uuid;
-	case PLAN_ZONE:
-		return s->file ? s->file->path : "(no vmadm payload generated)";
-	case PLAN_CONFIG:
-	case PLAN_GRANTS:
-	case PLAN_RABBITMQ:
-		return arena_printf(a, "%s -> %s", s->file->path, s->dest);
-	case PLAN_MANIFEST:
-		return arena_printf(a, "%s -> %s", s->file->path, s->dest);
-	case PLAN_START:
-		return s->fmri;
-	case PLAN__COUNT:
-		break;
-	}
-	return "";
-}
-
-int
-plan_print_text(const struct plan *p, FILE *fp)
-{
-	struct arena *a = p->ir->arena;
-	const char **title, **detail;
-	size_t i, nzones = 0, nglobal = 0;
-	int wnum = 1, whost = 0, wtitle = 0, stage = 0, n;
-
-	for (i = 0; i < p->ir->nhosts; i++) {
-		nzones += p->ir->hosts[i]->nzones;
-		nglobal += p->ir->hosts[i]->nglobal > 0;
-	}
-	for (n = (int)p->nsteps; n >= 10; n /= 10)
-		wnum++;
-	title = arena_alloc(a, (p->nsteps + 1) * sizeof(*title));
-	detail = arena_alloc(a, (p->nsteps + 1) * sizeof(*detail));
-	for (i = 0; i < p->nsteps; i++) {
-		const struct plan_step *s = p->steps[i];
-
-		title[i] = plan_step_title(a, s);
-		detail[i] = step_detail(a, s);
-		if ((int)strlen(s->host->name) > whost)
-			whost = (int)strlen(s->host->name);
-		if ((int)strlen(title[i]) > wtitle)
-			wtitle = (int)strlen(title[i]);
-	}
-	fprintf(fp, "# deployment plan of target %s (OpenStack %s): %zu "
-	    "host%s, %zu zone%s, %zu global zone%s with services, %zu "
-	    "step%s in %d stage%s\n", p->ir->target,
-	    release_name(p->ir->release), p->ir->nhosts,
-	    p->ir->nhosts == 1 ? "" : "s", nzones, nzones == 1 ? "" : "s",
-	    nglobal, nglobal == 1 ? "" : "s", p->nsteps,
-	    p->nsteps == 1 ? "" : "s", p->nstages, p->nstages == 1 ? "" : "s");
-	fputs("# Run the steps in order.  A stage needs only the stages "
-	    "before it, so the\n# hosts of one stage may run their steps "
-	    "at the same time.  Paths on the\n# left are in the output "
-	    "tree, on the right inside the zone.\n", fp);
-	for (i = 0; i < p->nsteps; i++) {
-		const struct plan_step *s = p->steps[i];
-
-		if (s->stage != stage) {
-			stage = s->stage;
-			fprintf(fp, "\nstage %d%s\n", stage,
-			    s->action == PLAN_IMAGE ? ": images" : "");
-		}
-		fprintf(fp, "  %*d  %-*s  %-*s  %s\n", wnum, s->num, whost,
-		    s->host->name, wtitle, title[i], detail[i]);
-	}
-	if (ferror(fp))
-		return -1;
-	return 0;
-}
-
-int
-plan_print_json(const struct plan *p, FILE *fp)
-{
-	json_t *root = json_object(), *steps = json_array();
-	size_t i, j;
-	char *text;
-	int rc = 0;
-
-	json_object_set_new(root, "target", json_string(p->ir->target));
-	json_object_set_new(root, "release",
-	    json_string(release_name(p->ir->release)));
-	json_object_set_new(root, "stages", json_integer(p->nstages));
-	for (i = 0; i < p->nsteps; i++) {
-		const struct plan_step *s = p->steps[i];
-		json_t *o = json_object(), *after = json_array();
-
-		json_object_set_new(o, "step", json_integer(s->num));
-		json_object_set_new(o, "stage", json_integer(s->stage));
-		json_object_set_new(o, "action",
-		    json_string(plan_action_name(s->action)));
-		json_object_set_new(o, "title",
-		    json_string(plan_step_title(p->ir->arena, s)));
-		json_object_set_new(o, "host", json_string(s->host->name));
-		if (s->action != PLAN_IMAGE)
-			json_object_set_new(o, "zone", json_string(s->zone ?
-			    s->zone->zone->name : "global"));
-		if (s->sinst != NULL && s->action != PLAN_CONFIG)
-			json_object_set_new(o, "service",
-			    json_string(s->sinst->service->name));
-		if (s->image != NULL) {
-			json_object_set_new(o, "image",
-			    json_string(s->image->name));
-			json_object_set_new(o, "image_uuid",
-			    json_string(s->image->uuid));
-		}
-		if (s->file != NULL)
-			json_object_set_new(o, "file",
-			    json_string(s->file->path));
-		if (s->dest != NULL)
-			json_object_set_new(o, "dest", json_string(s->dest));
-		if (s->fmri != NULL)
-			json_object_set_new(o, "fmri", json_string(s->fmri));
-		if (s->zone_uuid != NULL)
-			json_object_set_new(o, "zone_uuid",
-			    json_string(s->zone_uuid));
-		for (j = 0; j < s->nafter; j++)
-			json_array_append_new(after, json_integer(s->after[j]));
-		json_object_set_new(o, "after", after);
-		json_array_append_new(steps, o);
-	}
-	json_object_set_new(root, "steps", steps);
-	text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-	json_decref(root);
-	if (text == NULL)
-		return -1;
-	if (fputs(text, fp) == EOF || fputc('\n', fp) == EOF)
-		rc = -1;
-	free(text);
-	return rc;
 }

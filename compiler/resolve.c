@@ -386,6 +386,67 @@ block_prop(struct model *m, struct block *b, struct ast_dir *d)
 	return p->id;
 }
 
+const struct prop *
+block_row(const struct block *b, const struct ast_dir *d)
+{
+	size_t i;
+
+	for (i = 0; i < b->nprops; i++)
+		if (strcmp(b->props[i].name, d->name) == 0)
+			return &b->props[i];
+	return NULL;
+}
+
+int
+block_read(struct model *m, struct block *b, struct ast_dir *d, void *obj)
+{
+	const struct prop *p;
+	struct ast_value *v = d->args;
+	char *field;
+	int id = block_prop(m, b, d), rc = 0;
+
+	if (id < 0 || (p = block_row(b, d)) == NULL || p->type == PT_CUSTOM)
+		return id;
+	field = (char *)obj + p->off;
+	if (p->vloc != 0)
+		*(struct loc *)(void *)((char *)obj + p->vloc - 1) = v->loc;
+	switch (p->type) {
+	case PT_MIB:
+		rc = get_size(m, v, p->name, 1LL << 20, "MiB",
+		    (long long *)(void *)field);
+		break;
+	case PT_GIB:
+		rc = get_size(m, v, p->name, 1LL << 30, "GiB",
+		    (long long *)(void *)field);
+		break;
+	case PT_INT:
+		rc = get_int(m, v, p->name, p->lo, p->hi,
+		    (long long *)(void *)field);
+		break;
+	case PT_BOOL:
+		rc = get_bool(m, v, p->name, (int *)(void *)field);
+		break;
+	case PT_STRING: {
+		const char *str = get_str(m, v, p->name);
+
+		*(const char **)(void *)field = str;
+		rc = str == NULL ? -1 : 0;
+		break;
+	}
+	case PT_REF: {
+		void *o = lookup_obj(m, p->ref, v);
+
+		*(void **)(void *)field = o;
+		rc = o == NULL ? -1 : 0;
+		break;
+	}
+	case PT_CUSTOM:
+		break;
+	}
+	(void)rc;	/* a bad value is reported; the field keeps its default */
+	return id;
+}
+
 void
 block_finish(struct model *m, struct block *b)
 {
@@ -397,47 +458,16 @@ block_finish(struct model *m, struct block *b)
 			    b->props[i].name);
 }
 
-/* Properties set in a block, for located errors from backends. */
-void
-record_prop(struct model *m, struct ir_zone *z, struct ast_dir *d)
-{
-	if (z->nprops % 16 == 0) {
-		const char **n = arena_alloc(m->arena,
-		    (z->nprops + 16) * sizeof(*n));
-		struct loc *l = arena_alloc(m->arena,
-		    (z->nprops + 16) * sizeof(*l));
-
-		if (z->nprops) {
-			memcpy(n, z->prop_names, z->nprops * sizeof(*n));
-			memcpy(l, z->prop_locs, z->nprops * sizeof(*l));
-		}
-		z->prop_names = n;
-		z->prop_locs = l;
-	}
-	z->prop_names[z->nprops] = d->name;
-	z->prop_locs[z->nprops++] = d->loc;
-}
-
 struct loc
-ir_zone_loc(const struct ir_zone *z, const char *name)
+ir_zone_loc(const struct ir_zone *z, enum zone_prop p)
 {
-	size_t i;
-
-	for (i = 0; i < z->nprops; i++)
-		if (strcmp(z->prop_names[i], name) == 0)
-			return z->prop_locs[i];
-	return z->loc;
+	return z->set[p].src != NULL ? z->set[p] : z->loc;
 }
 
 int
-ir_zone_sets(const struct ir_zone *z, const char *name)
+ir_zone_sets(const struct ir_zone *z, enum zone_prop p)
 {
-	size_t i;
-
-	for (i = 0; i < z->nprops; i++)
-		if (strcmp(z->prop_names[i], name) == 0)
-			return 1;
-	return 0;
+	return z->set[p].src != NULL;
 }
 
 /* Append to an arena array of structs; grows by doubling. */

@@ -8,16 +8,56 @@
 #ifndef ZTOPO_RESOLVE_H
 #define ZTOPO_RESOLVE_H
 
+#include <stddef.h>
+
 #include "model.h"
 
-/* A property of a block: its name, an id for the reader's switch, how
- * many values it takes. */
+/* How a property's value is read and where it is stored. */
+enum ptype {
+	PT_CUSTOM,	/* the kind's reader handles it (its switch) */
+	PT_MIB,		/* a size, stored in MiB: long long at off */
+	PT_GIB,		/* a size, stored in GiB: long long at off */
+	PT_INT,		/* an integer in [lo, hi]: long long at off */
+	PT_BOOL,	/* true or false: int at off */
+	PT_STRING,	/* a quoted string: const char * at off */
+	PT_REF		/* a name of kind ref: a pointer at off */
+};
+
+/*
+ * A property of a block: its name, an id for the reader's switch, how
+ * many values it takes, its type and where a typed value is stored, and
+ * which brands it applies to (zones; 0: every brand).
+ */
 struct prop {
 	const char	*name;
 	int		 id;
 	int		 min, max;	/* number of values */
 	unsigned	 flags;
+	enum ptype	 type;
+	size_t		 off;		/* of the field, for typed ones */
+	long long	 lo, hi;	/* PT_INT */
+	enum kind	 ref;		/* PT_REF */
+	unsigned	 brands;	/* BP_*: applies only there */
+	size_t		 vloc;		/* 1 + offset of a struct loc that
+					 * gets the value's location; 0:
+					 * none */
 };
+
+/* Rows of a property table: NAME, ID, then where in struct T. */
+#define PROP_CUSTOM(name, id, min, max, flags)				\
+	{ name, id, min, max, flags, PT_CUSTOM, 0, 0, 0, K_NETWORK, 0, 0 }
+#define PROP_SCALAR(name, id, flags, type, T, field, brands)		\
+	{ name, id, 1, 1, flags, type, offsetof(T, field), 0, 0,	\
+	    K_NETWORK, brands, 0 }
+#define PROP_SCALAR_AT(name, id, type, T, field, locfield)		\
+	{ name, id, 1, 1, 0, type, offsetof(T, field), 0, 0,		\
+	    K_NETWORK, 0, 1 + offsetof(T, locfield) }
+#define PROP_INT(name, id, T, field, lo, hi)				\
+	{ name, id, 1, 1, 0, PT_INT, offsetof(T, field), lo, hi,	\
+	    K_NETWORK, 0, 0 }
+#define PROP_REF(name, id, flags, T, field, kind)			\
+	{ name, id, 1, 1, flags, PT_REF, offsetof(T, field), 0, 0,	\
+	    kind, 0, 0 }
 #define P_REPEAT	0x1		/* may be given more than once */
 #define P_BLOCK		0x2		/* takes a block */
 #define P_OPTBLOCK	0x4		/* may take a block */
@@ -74,11 +114,15 @@ void		 block_init(struct block *, const struct prop *, size_t,
 		    const char *what, struct loc);
 /* The id of D's property in B's table, or -1 (reported). */
 int		 block_prop(struct model *, struct block *, struct ast_dir *);
+/* The same, reading a typed property's value into OBJ (a bad value is
+ * reported and leaves the field as it was); returns the id, also of a
+ * typed property, so that the caller may record where it was set. */
+int		 block_read(struct model *, struct block *, struct ast_dir *,
+		    void *obj);
+/* The row of B's table D matched (after block_prop/block_read). */
+const struct prop *block_row(const struct block *, const struct ast_dir *);
 /* Reports the required properties B lacks. */
 void		 block_finish(struct model *, struct block *);
-/* Remember where zone property D was set, for backends' errors. */
-void		 record_prop(struct model *, struct ir_zone *,
-		    struct ast_dir *);
 void		*grow(struct model *, void *, size_t n, size_t size);
 /* Append to an arena array of structs; grows by doubling. */
 #define PUSH(m, arr, n) \

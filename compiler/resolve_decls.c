@@ -43,14 +43,16 @@ read_openstack(struct model *m, struct ast_dir *d)
 /* ---- network */
 
 enum { NW_TAG, NW_SUBNET, NW_GATEWAY, NW_RESOLVERS, NW_VLAN, NW_MTU, NW_POOL };
+#define N	struct ir_network
 static const struct prop network_props[] = {
-	{ "nic_tag", NW_TAG, 1, 1, P_REQUIRED },
-	{ "subnet", NW_SUBNET, 1, 1, P_REQUIRED },
-	{ "gateway", NW_GATEWAY, 1, 1, 0 },
-	{ "resolvers", NW_RESOLVERS, 1, 16, 0 },
-	{ "vlan", NW_VLAN, 1, 1, 0 },
-	{ "mtu", NW_MTU, 1, 1, 0 },
-	{ "pool", NW_POOL, 2, 2, 0 },
+	{ "nic_tag", NW_TAG, 1, 1, P_REQUIRED, PT_STRING, offsetof(N, nic_tag),
+	    0, 0, K_NETWORK, 0, 1 + offsetof(N, tag_loc) },
+	PROP_CUSTOM("subnet", NW_SUBNET, 1, 1, P_REQUIRED),
+	PROP_CUSTOM("gateway", NW_GATEWAY, 1, 1, 0),
+	PROP_CUSTOM("resolvers", NW_RESOLVERS, 1, 16, 0),
+	PROP_INT("vlan", NW_VLAN, N, vlan, 1, 4094),
+	PROP_INT("mtu", NW_MTU, N, mtu, 576, 9000),
+	PROP_CUSTOM("pool", NW_POOL, 2, 2, 0),
 };
 
 uint32_t *
@@ -96,11 +98,7 @@ read_network(struct model *m, struct decl *dc)
 		struct ast_value *v = d->args;
 		uint32_t a;
 
-		switch (block_prop(m, &b, d)) {
-		case NW_TAG:
-			n->nic_tag = get_str(m, v, "nic_tag");
-			n->tag_loc = v->loc;
-			break;
+		switch (block_read(m, &b, d, n)) {
 		case NW_SUBNET:
 			if (v->kind != AV_ADDR || strchr(v->s, '/') == NULL) {
 				type_error(m, v, "subnet",
@@ -133,12 +131,6 @@ read_network(struct model *m, struct decl *dc)
 		case NW_RESOLVERS:
 			n->resolvers = get_addrs(m, d, &n->nresolvers,
 			    "resolvers");
-			break;
-		case NW_VLAN:
-			get_int(m, v, "vlan", 1, 4094, &n->vlan);
-			break;
-		case NW_MTU:
-			get_int(m, v, "mtu", 576, 9000, &n->mtu);
 			break;
 		case NW_POOL:
 			if (get_addr(m, v, "pool", &n->pool_lo) == 0 &&
@@ -181,10 +173,10 @@ read_network(struct model *m, struct decl *dc)
 
 enum { IM_UUID, IM_BRAND, IM_KERNEL, IM_SIZE };
 static const struct prop image_props[] = {
-	{ "uuid", IM_UUID, 1, 1, P_REQUIRED },
-	{ "brand", IM_BRAND, 1, 1, P_REQUIRED },
-	{ "kernel_version", IM_KERNEL, 1, 1, 0 },
-	{ "size", IM_SIZE, 1, 1, 0 },
+	PROP_CUSTOM("uuid", IM_UUID, 1, 1, P_REQUIRED),
+	PROP_CUSTOM("brand", IM_BRAND, 1, 1, P_REQUIRED),
+	PROP_CUSTOM("kernel_version", IM_KERNEL, 1, 1, 0),
+	PROP_CUSTOM("size", IM_SIZE, 1, 1, 0),
 };
 
 static int
@@ -304,16 +296,17 @@ read_secret(struct model *m, struct decl *dc)
 
 enum { CR_KIND, CR_USER, CR_DATABASES, CR_PRIVS, CR_PASSWORD, CR_VHOST,
 	CR_PERMS, CR_TAGS, CR_ANYHOST };
+#define C	struct ir_credential
 static const struct prop cred_props[] = {
-	{ "kind", CR_KIND, 1, 1, P_REQUIRED },
-	{ "user", CR_USER, 1, 1, P_REQUIRED },
-	{ "databases", CR_DATABASES, 1, 32, 0 },
-	{ "privileges", CR_PRIVS, 1, 32, 0 },
-	{ "password", CR_PASSWORD, 1, 1, P_REQUIRED },
-	{ "vhost", CR_VHOST, 1, 1, 0 },
-	{ "permissions", CR_PERMS, 3, 3, 0 },
-	{ "tags", CR_TAGS, 1, 8, 0 },
-	{ "any_host", CR_ANYHOST, 1, 1, 0 },
+	PROP_CUSTOM("kind", CR_KIND, 1, 1, P_REQUIRED),
+	PROP_CUSTOM("user", CR_USER, 1, 1, P_REQUIRED),
+	PROP_CUSTOM("databases", CR_DATABASES, 1, 32, 0),
+	PROP_CUSTOM("privileges", CR_PRIVS, 1, 32, 0),
+	PROP_CUSTOM("password", CR_PASSWORD, 1, 1, P_REQUIRED),
+	PROP_SCALAR("vhost", CR_VHOST, 0, PT_STRING, C, vhost, 0),
+	PROP_CUSTOM("permissions", CR_PERMS, 3, 3, 0),
+	PROP_CUSTOM("tags", CR_TAGS, 1, 8, 0),
+	PROP_SCALAR("any_host", CR_ANYHOST, 0, PT_BOOL, C, any_host, 0),
 };
 
 /* MariaDB privileges grantable on db.*, upper case, sorted. */
@@ -366,7 +359,7 @@ read_credential(struct model *m, struct decl *dc)
 	    arena_printf(m->arena, "credential \"%s\"", c->name), dc->loc);
 	for (d = dc->ast->children; d != NULL; d = d->next) {
 		struct ast_value *v = d->args;
-		int id = block_prop(m, &b, d);
+		int id = block_read(m, &b, d, c);
 
 		if (id < 0)
 			continue;
@@ -454,9 +447,6 @@ read_credential(struct model *m, struct decl *dc)
 			if (c->password != NULL)
 				secret_use(m, c->password, v->loc);
 			break;
-		case CR_VHOST:
-			c->vhost = get_str(m, v, "vhost");
-			break;
 		case CR_PERMS:
 			c->perm_configure = get_str(m, v, "permissions");
 			c->perm_write = get_str(m, v->next, "permissions");
@@ -465,9 +455,6 @@ read_credential(struct model *m, struct decl *dc)
 		case CR_TAGS:
 			c->rabbit_tags = get_strs(m, d, &c->nrabbit_tags,
 			    "tags", 1);
-			break;
-		case CR_ANYHOST:
-			get_bool(m, v, "any_host", &c->any_host);
 			break;
 		}
 	}
@@ -504,9 +491,11 @@ read_credential(struct model *m, struct decl *dc)
 
 enum { HO_ADDRESS, HO_MEMORY, HO_DISK };
 static const struct prop host_props[] = {
-	{ "address", HO_ADDRESS, 2, 2, P_REPEAT | P_REQUIRED },
-	{ "memory", HO_MEMORY, 1, 1, P_REQUIRED },
-	{ "disk", HO_DISK, 1, 1, P_REQUIRED },
+	PROP_CUSTOM("address", HO_ADDRESS, 2, 2, P_REPEAT | P_REQUIRED),
+	PROP_SCALAR("memory", HO_MEMORY, P_REQUIRED, PT_MIB, struct ir_host,
+	    memory_mib, 0),
+	PROP_SCALAR("disk", HO_DISK, P_REQUIRED, PT_GIB, struct ir_host,
+	    disk_gib, 0),
 };
 
 void
@@ -521,7 +510,7 @@ read_host(struct model *m, struct decl *dc)
 	for (d = dc->ast->children; d != NULL; d = d->next) {
 		struct ast_value *v = d->args;
 
-		switch (block_prop(m, &b, d)) {
+		switch (block_read(m, &b, d, h)) {
 		case HO_ADDRESS: {
 			struct ir_nic *a = PUSH(m, h->addrs, h->naddrs);
 			size_t i;
@@ -554,13 +543,6 @@ read_host(struct model *m, struct decl *dc)
 			}
 			break;
 		}
-		case HO_MEMORY:
-			get_size(m, v, "memory", 1LL << 20, "MiB",
-			    &h->memory_mib);
-			break;
-		case HO_DISK:
-			get_size(m, v, "disk", 1LL << 30, "GiB", &h->disk_gib);
-			break;
 		}
 	}
 	block_finish(m, &b);

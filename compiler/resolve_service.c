@@ -15,24 +15,27 @@
 enum { SV_ROLE, SV_START, SV_STOP, SV_REFRESH, SV_USER, SV_GROUP, SV_PRIVS,
 	SV_WORKDIR, SV_ENV, SV_DURATION, SV_TIMEOUT, SV_PORTS, SV_USES,
 	SV_CONFIG, SV_MANIFEST, SV_FMRI, SV_DESCRIPTION };
+#define S	struct ir_service
 static const struct prop service_props[] = {
-	{ "role", SV_ROLE, 1, 1, 0 },
-	{ "start", SV_START, 1, 1, 0 },
-	{ "stop", SV_STOP, 1, 1, 0 },
-	{ "refresh", SV_REFRESH, 1, 1, 0 },
-	{ "user", SV_USER, 1, 1, 0 },
-	{ "group", SV_GROUP, 1, 1, 0 },
-	{ "privileges", SV_PRIVS, 1, 1, 0 },
-	{ "working_directory", SV_WORKDIR, 1, 1, 0 },
-	{ "environment", SV_ENV, 0, 0, P_BLOCK },
-	{ "duration", SV_DURATION, 1, 1, 0 },
-	{ "timeout", SV_TIMEOUT, 1, 1, 0 },
-	{ "ports", SV_PORTS, 1, 16, 0 },
-	{ "uses", SV_USES, 1, 3, P_REPEAT },
-	{ "config", SV_CONFIG, 0, 0, P_BLOCK },
-	{ "manifest", SV_MANIFEST, 1, 1, 0 },
-	{ "fmri", SV_FMRI, 1, 1, 0 },
-	{ "description", SV_DESCRIPTION, 1, 1, 0 },
+	PROP_CUSTOM("role", SV_ROLE, 1, 1, 0),
+	PROP_CUSTOM("start", SV_START, 1, 1, 0),
+	PROP_CUSTOM("stop", SV_STOP, 1, 1, 0),
+	PROP_CUSTOM("refresh", SV_REFRESH, 1, 1, 0),
+	PROP_SCALAR_AT("user", SV_USER, PT_STRING, S, user, user_loc),
+	PROP_SCALAR_AT("group", SV_GROUP, PT_STRING, S, group, group_loc),
+	PROP_SCALAR_AT("privileges", SV_PRIVS, PT_STRING, S, privileges,
+	    privileges_loc),
+	PROP_CUSTOM("working_directory", SV_WORKDIR, 1, 1, 0),
+	PROP_CUSTOM("environment", SV_ENV, 0, 0, P_BLOCK),
+	PROP_CUSTOM("duration", SV_DURATION, 1, 1, 0),
+	PROP_INT("timeout", SV_TIMEOUT, S, timeout, 0, 86400),
+	PROP_CUSTOM("ports", SV_PORTS, 1, 16, 0),
+	PROP_CUSTOM("uses", SV_USES, 1, 3, P_REPEAT),
+	PROP_CUSTOM("config", SV_CONFIG, 0, 0, P_BLOCK),
+	PROP_CUSTOM("manifest", SV_MANIFEST, 1, 1, 0),
+	PROP_SCALAR_AT("fmri", SV_FMRI, PT_STRING, S, fmri, fmri_loc),
+	PROP_SCALAR_AT("description", SV_DESCRIPTION, PT_STRING, S,
+	    description, description_loc),
 };
 
 static const char *
@@ -115,7 +118,7 @@ read_service(struct model *m, struct decl *dc)
 	for (d = dc->ast->children; d != NULL; d = d->next) {
 		struct ast_value *v = d->args;
 
-		switch (block_prop(m, &b, d)) {
+		switch (block_read(m, &b, d, s)) {
 		case SV_ROLE:
 			r = get_choice(m, v, "role", TABLE_NAMES(m,
 			    role_table, ROLE__COUNT), ROLE__COUNT);
@@ -135,18 +138,6 @@ read_service(struct model *m, struct decl *dc)
 		case SV_REFRESH:
 			s->refresh = get_command(m, v, "refresh");
 			s->refresh_loc = v->loc;
-			break;
-		case SV_USER:
-			s->user = get_str(m, v, "user");
-			s->user_loc = v->loc;
-			break;
-		case SV_GROUP:
-			s->group = get_str(m, v, "group");
-			s->group_loc = v->loc;
-			break;
-		case SV_PRIVS:
-			s->privileges = get_str(m, v, "privileges");
-			s->privileges_loc = v->loc;
 			break;
 		case SV_WORKDIR:
 			s->workdir = get_str(m, v, "working_directory");
@@ -178,9 +169,6 @@ read_service(struct model *m, struct decl *dc)
 				s->duration_set = 1;
 				s->duration_loc = v->loc;
 			}
-			break;
-		case SV_TIMEOUT:
-			get_int(m, v, "timeout", 0, 86400, &s->timeout);
 			break;
 		case SV_PORTS: {
 			struct ast_value *pv;
@@ -245,14 +233,6 @@ read_service(struct model *m, struct decl *dc)
 				s->manifest_loc = v->loc;
 				manifest = d;
 			}
-			break;
-		case SV_FMRI:
-			s->fmri = get_str(m, v, "fmri");
-			s->fmri_loc = v->loc;
-			break;
-		case SV_DESCRIPTION:
-			s->description = get_str(m, v, "description");
-			s->description_loc = v->loc;
 			break;
 		}
 	}

@@ -11,60 +11,72 @@
 
 /* ---- zone */
 
-enum { ZN_IMAGE, ZN_MEMORY, ZN_SWAP, ZN_LOCKED, ZN_TMPFS, ZN_QUOTA,
-	ZN_CPU_CAP, ZN_CPU_SHARES, ZN_LWPS, ZN_IOPRIO, ZN_VCPUS, ZN_RAM,
-	ZN_AUTOBOOT, ZN_DELEGATE, ZN_FIREWALL, ZN_DNS, ZN_KERNEL, ZN_SCRIPT,
-	ZN_NIC, ZN_RESOLVERS, ZN_ROUTE, ZN_METADATA, ZN_IMETADATA, ZN_TAGS,
-	ZN_FS, ZN_DISK, ZN_SERVICES };
+#define Z	struct ir_zone
+#define ZSIZE(n, id, f, br)	PROP_SCALAR(n, id, 0, PT_MIB, Z, f, br)
+
+/* Indexed by enum zone_prop (ir.h); ids and order must match. */
 static const struct prop zone_props[] = {
-	{ "image", ZN_IMAGE, 1, 1, P_REQUIRED },
-	{ "memory", ZN_MEMORY, 1, 1, 0 },
-	{ "swap", ZN_SWAP, 1, 1, 0 },
-	{ "locked_memory", ZN_LOCKED, 1, 1, 0 },
-	{ "tmpfs", ZN_TMPFS, 1, 1, 0 },
-	{ "quota", ZN_QUOTA, 1, 1, 0 },
-	{ "cpu_cap", ZN_CPU_CAP, 1, 1, 0 },
-	{ "cpu_shares", ZN_CPU_SHARES, 1, 1, 0 },
-	{ "max_lwps", ZN_LWPS, 1, 1, 0 },
-	{ "zfs_io_priority", ZN_IOPRIO, 1, 1, 0 },
-	{ "vcpus", ZN_VCPUS, 1, 1, 0 },
-	{ "ram", ZN_RAM, 1, 1, 0 },
-	{ "autoboot", ZN_AUTOBOOT, 1, 1, 0 },
-	{ "delegate_dataset", ZN_DELEGATE, 1, 1, 0 },
-	{ "firewall", ZN_FIREWALL, 1, 1, 0 },
-	{ "dns_domain", ZN_DNS, 1, 1, 0 },
-	{ "kernel_version", ZN_KERNEL, 1, 1, 0 },
-	{ "user_script", ZN_SCRIPT, 1, 1, 0 },
-	{ "nic", ZN_NIC, 1, 2, P_REPEAT | P_OPTBLOCK },
-	{ "resolvers", ZN_RESOLVERS, 1, 16, 0 },
-	{ "route", ZN_ROUTE, 2, 2, P_REPEAT },
-	{ "metadata", ZN_METADATA, 0, 0, P_BLOCK },
-	{ "internal_metadata", ZN_IMETADATA, 0, 0, P_BLOCK },
-	{ "tags", ZN_TAGS, 0, 0, P_BLOCK },
-	{ "filesystem", ZN_FS, 0, 0, P_REPEAT | P_BLOCK },
-	{ "disk", ZN_DISK, 0, 0, P_REPEAT | P_BLOCK },
-	{ "services", ZN_SERVICES, 1, 64, P_REPEAT },
+	PROP_REF("image", ZP_IMAGE, P_REQUIRED, Z, image, K_IMAGE),
+	ZSIZE("memory", ZP_MEMORY, memory_mib, 0),
+	ZSIZE("swap", ZP_SWAP, swap_mib, 0),
+	ZSIZE("locked_memory", ZP_LOCKED, locked_mib, 0),
+	ZSIZE("tmpfs", ZP_TMPFS, tmpfs_mib, BP_OS),
+	PROP_SCALAR("quota", ZP_QUOTA, 0, PT_GIB, Z, quota_gib, 0),
+	PROP_INT("cpu_cap", ZP_CPU_CAP, Z, cpu_cap, 1, 100000),
+	PROP_INT("cpu_shares", ZP_CPU_SHARES, Z, cpu_shares, 1, 65535),
+	PROP_INT("max_lwps", ZP_LWPS, Z, max_lwps, 1, 2147483647),
+	PROP_INT("zfs_io_priority", ZP_IOPRIO, Z, zfs_io_priority, 0, 16383),
+	{ "vcpus", ZP_VCPUS, 1, 1, 0, PT_INT, offsetof(Z, vcpus), 1, 64,
+	    K_NETWORK, BP_HVM, 0 },
+	ZSIZE("ram", ZP_RAM, ram_mib, BP_HVM),
+	PROP_SCALAR("autoboot", ZP_AUTOBOOT, 0, PT_BOOL, Z, autoboot, 0),
+	PROP_SCALAR("delegate_dataset", ZP_DELEGATE, 0, PT_BOOL, Z,
+	    delegate_dataset, BP_OS),
+	PROP_SCALAR("firewall", ZP_FIREWALL, 0, PT_BOOL, Z, firewall_enabled,
+	    0),
+	PROP_SCALAR("dns_domain", ZP_DNS, 0, PT_STRING, Z, dns_domain, BP_OS),
+	PROP_SCALAR("kernel_version", ZP_KERNEL, 0, PT_STRING, Z,
+	    kernel_version, BP_LX),
+	PROP_SCALAR("user_script", ZP_SCRIPT, 0, PT_STRING, Z, user_script,
+	    0),
+	PROP_CUSTOM("nic", ZP_NIC, 1, 2, P_REPEAT | P_OPTBLOCK),
+	PROP_CUSTOM("resolvers", ZP_RESOLVERS, 1, 16, 0),
+	PROP_CUSTOM("route", ZP_ROUTE, 2, 2, P_REPEAT),
+	PROP_CUSTOM("metadata", ZP_METADATA, 0, 0, P_BLOCK),
+	PROP_CUSTOM("internal_metadata", ZP_IMETADATA, 0, 0, P_BLOCK),
+	PROP_CUSTOM("tags", ZP_TAGS, 0, 0, P_BLOCK),
+	{ "filesystem", ZP_FS, 0, 0, P_REPEAT | P_BLOCK, PT_CUSTOM, 0, 0, 0,
+	    K_NETWORK, BP_OS, 0 },
+	{ "disk", ZP_DISK, 0, 0, P_REPEAT | P_BLOCK, PT_CUSTOM, 0, 0, 0,
+	    K_NETWORK, BP_HVM, 0 },
+	PROP_CUSTOM("services", ZP_SERVICES, 1, 64, P_REPEAT),
 };
 
 enum { NI_ADDRESS, NI_PRIMARY, NI_MODEL };
 static const struct prop nic_props[] = {
-	{ "address", NI_ADDRESS, 1, 1, 0 },
-	{ "primary", NI_PRIMARY, 1, 1, 0 },
-	{ "model", NI_MODEL, 1, 1, 0 },
+	PROP_CUSTOM("address", NI_ADDRESS, 1, 1, 0),
+	PROP_SCALAR("primary", NI_PRIMARY, 0, PT_BOOL, struct ir_nic, primary,
+	    0),
+	PROP_SCALAR_AT("model", NI_MODEL, PT_STRING, struct ir_nic, model,
+	    model_loc),
 };
 enum { FS_SOURCE, FS_TARGET, FS_TYPE, FS_OPTIONS };
 static const struct prop fs_props[] = {
-	{ "source", FS_SOURCE, 1, 1, P_REQUIRED },
-	{ "target", FS_TARGET, 1, 1, P_REQUIRED },
-	{ "type", FS_TYPE, 1, 1, 0 },
-	{ "options", FS_OPTIONS, 1, 16, 0 },
+	PROP_SCALAR("source", FS_SOURCE, P_REQUIRED, PT_STRING, struct ir_fs,
+	    source, 0),
+	PROP_SCALAR("target", FS_TARGET, P_REQUIRED, PT_STRING, struct ir_fs,
+	    target, 0),
+	PROP_SCALAR("type", FS_TYPE, 0, PT_STRING, struct ir_fs, type, 0),
+	PROP_CUSTOM("options", FS_OPTIONS, 1, 16, 0),
 };
 enum { DK_SIZE, DK_IMAGE, DK_MODEL, DK_BOOT };
 static const struct prop disk_props[] = {
-	{ "size", DK_SIZE, 1, 1, 0 },
-	{ "image", DK_IMAGE, 1, 1, 0 },
-	{ "model", DK_MODEL, 1, 1, 0 },
-	{ "boot", DK_BOOT, 1, 1, 0 },
+	PROP_CUSTOM("size", DK_SIZE, 1, 1, 0),	/* "disk size" in messages */
+	{ "image", DK_IMAGE, 1, 1, 0, PT_REF, offsetof(struct ir_disk, image),
+	    0, 0, K_IMAGE, 0, 1 + offsetof(struct ir_disk, image_loc) },
+	PROP_SCALAR_AT("model", DK_MODEL, PT_STRING, struct ir_disk, model,
+	    model_loc),
+	PROP_CUSTOM("boot", DK_BOOT, 1, 1, 0),
 };
 
 static void
@@ -81,7 +93,7 @@ read_nic(struct model *m, struct ir_zone *z, struct ast_dir *d)
 		nic->fixed = 1;
 	block_init(&b, nic_props, NPROPS(nic_props), "nic", d->loc);
 	for (c = d->children; c != NULL; c = c->next) {
-		switch (block_prop(m, &b, c)) {
+		switch (block_read(m, &b, c, nic)) {
 		case NI_ADDRESS:
 			if (nic->fixed) {
 				diag_error(m->diag, c->loc, "nic address given "
@@ -90,13 +102,6 @@ read_nic(struct model *m, struct ir_zone *z, struct ast_dir *d)
 			}
 			if (get_addr(m, c->args, "address", &nic->addr) == 0)
 				nic->fixed = 1;
-			break;
-		case NI_PRIMARY:
-			get_bool(m, c->args, "primary", &nic->primary);
-			break;
-		case NI_MODEL:
-			nic->model = get_str(m, c->args, "model");
-			nic->model_loc = c->args->loc;
 			break;
 		}
 	}
@@ -121,16 +126,7 @@ read_fs(struct model *m, struct ir_zone *z, struct ast_dir *d)
 	fs->type = "lofs";
 	block_init(&b, fs_props, NPROPS(fs_props), "filesystem", d->loc);
 	for (c = d->children; c != NULL; c = c->next) {
-		switch (block_prop(m, &b, c)) {
-		case FS_SOURCE:
-			fs->source = get_str(m, c->args, "source");
-			break;
-		case FS_TARGET:
-			fs->target = get_str(m, c->args, "target");
-			break;
-		case FS_TYPE:
-			fs->type = get_str(m, c->args, "type");
-			break;
+		switch (block_read(m, &b, c, fs)) {
 		case FS_OPTIONS:
 			fs->options = get_strs(m, c, &fs->noptions, "options",
 			    0);
@@ -155,19 +151,11 @@ read_disk(struct model *m, struct ir_zone *z, struct ast_dir *d)
 	dk->size_mib = IR_UNSET;
 	block_init(&b, disk_props, NPROPS(disk_props), "disk", d->loc);
 	for (c = d->children; c != NULL; c = c->next) {
-		switch (block_prop(m, &b, c)) {
+		switch (block_read(m, &b, c, dk)) {
 		case DK_SIZE:
 			get_size(m, c->args, "disk size", 1LL << 20, "MiB",
 			    &dk->size_mib);
 			dk->size_loc = c->args->loc;
-			break;
-		case DK_IMAGE:
-			dk->image = lookup_obj(m, K_IMAGE, c->args);
-			dk->image_loc = c->args->loc;
-			break;
-		case DK_MODEL:
-			dk->model = get_str(m, c->args, "model");
-			dk->model_loc = c->args->loc;
 			break;
 		case DK_BOOT:
 			get_bool(m, c->args, "boot", &dk->boot);
@@ -179,13 +167,42 @@ read_disk(struct model *m, struct ir_zone *z, struct ast_dir *d)
 		diag_error(m->diag, d->loc, "disk needs a size or an image");
 }
 
+/*
+ * Properties that Z's brand does not take (their row's brand classes,
+ * brands.c), reported once each, in source order: what vmadm would
+ * refuse or ignore.
+ */
+static void
+brand_props(struct model *m, struct ir_zone *z, struct decl *dc)
+{
+	enum ir_brand br = z->image->brand;
+	unsigned done = 0;
+	struct ast_dir *d;
+	size_t i;
+
+	for (d = dc->ast->children; d != NULL; d = d->next)
+		for (i = 0; i < NPROPS(zone_props); i++) {
+			const struct prop *p = &zone_props[i];
+
+			if (strcmp(p->name, d->name) != 0 || p->brands == 0 ||
+			    BRAND_HAS(br, p->brands) || (done & (1u << i)))
+				continue;
+			done |= 1u << i;
+			diag_error(m->diag, d->loc, "%s applies to %s zones "
+			    "only, and zone \"%s\" uses %s image \"%s\"",
+			    p->name, brand_list(m->arena, p->brands, -1,
+			    "and"), z->name, brand_name(br), z->image->name);
+			if (p->id == ZP_KERNEL)
+				z->kernel_version = NULL;
+		}
+}
+
 void
 read_zone(struct model *m, struct decl *dc)
 {
 	struct ir_zone *z = dc->obj;
 	struct ast_dir *d;
 	struct block b;
-	int r;
 
 	z->memory_mib = z->swap_mib = z->locked_mib = z->tmpfs_mib = IR_UNSET;
 	z->quota_gib = z->cpu_cap = z->cpu_shares = z->max_lwps = IR_UNSET;
@@ -195,76 +212,19 @@ read_zone(struct model *m, struct decl *dc)
 	    arena_printf(m->arena, "zone \"%s\"", z->name), dc->loc);
 	for (d = dc->ast->children; d != NULL; d = d->next) {
 		struct ast_value *v = d->args;
-		int id = block_prop(m, &b, d);
+		int id = block_read(m, &b, d, z);
 
-		if (id >= 0)
-			record_prop(m, z, d);
+		if (id >= 0 && z->set[id].src == NULL)
+			z->set[id] = d->loc;
 		switch (id) {
-		case ZN_IMAGE:
-			z->image = lookup_obj(m, K_IMAGE, v);
-			break;
-		case ZN_MEMORY:
-			get_size(m, v, "memory", 1LL << 20, "MiB",
-			    &z->memory_mib);
-			break;
-		case ZN_SWAP:
-			get_size(m, v, "swap", 1LL << 20, "MiB", &z->swap_mib);
-			break;
-		case ZN_LOCKED:
-			get_size(m, v, "locked_memory", 1LL << 20, "MiB",
-			    &z->locked_mib);
-			break;
-		case ZN_TMPFS:
-			get_size(m, v, "tmpfs", 1LL << 20, "MiB", &z->tmpfs_mib);
-			break;
-		case ZN_QUOTA:
-			get_size(m, v, "quota", 1LL << 30, "GiB", &z->quota_gib);
-			break;
-		case ZN_CPU_CAP:
-			get_int(m, v, "cpu_cap", 1, 100000, &z->cpu_cap);
-			break;
-		case ZN_CPU_SHARES:
-			get_int(m, v, "cpu_shares", 1, 65535, &z->cpu_shares);
-			break;
-		case ZN_LWPS:
-			get_int(m, v, "max_lwps", 1, 2147483647, &z->max_lwps);
-			break;
-		case ZN_IOPRIO:
-			get_int(m, v, "zfs_io_priority", 0, 16383,
-			    &z->zfs_io_priority);
-			break;
-		case ZN_VCPUS:
-			get_int(m, v, "vcpus", 1, 64, &z->vcpus);
-			break;
-		case ZN_RAM:
-			get_size(m, v, "ram", 1LL << 20, "MiB", &z->ram_mib);
-			break;
-		case ZN_AUTOBOOT:
-			get_bool(m, v, "autoboot", &z->autoboot);
-			break;
-		case ZN_DELEGATE:
-			get_bool(m, v, "delegate_dataset", &z->delegate_dataset);
-			break;
-		case ZN_FIREWALL:
-			get_bool(m, v, "firewall", &z->firewall_enabled);
-			break;
-		case ZN_DNS:
-			z->dns_domain = get_str(m, v, "dns_domain");
-			break;
-		case ZN_KERNEL:
-			z->kernel_version = get_str(m, v, "kernel_version");
-			break;
-		case ZN_SCRIPT:
-			z->user_script = get_str(m, v, "user_script");
-			break;
-		case ZN_NIC:
+		case ZP_NIC:
 			read_nic(m, z, d);
 			break;
-		case ZN_RESOLVERS:
+		case ZP_RESOLVERS:
 			z->resolvers = get_addrs(m, d, &z->nresolvers,
 			    "resolvers");
 			break;
-		case ZN_ROUTE: {
+		case ZP_ROUTE: {
 			struct ir_route *rt = PUSH(m, z->routes, z->nroutes);
 			uint32_t a;
 			int p;
@@ -284,24 +244,24 @@ read_zone(struct model *m, struct decl *dc)
 				z->nroutes--;
 			break;
 		}
-		case ZN_METADATA:
+		case ZP_METADATA:
 			z->metadata = get_kvs(m, d, &z->nmetadata, 0,
 			    "metadata");
 			break;
-		case ZN_IMETADATA:
+		case ZP_IMETADATA:
 			z->internal_metadata = get_kvs(m, d,
 			    &z->ninternal_metadata, 1, "internal_metadata");
 			break;
-		case ZN_TAGS:
+		case ZP_TAGS:
 			z->tags = get_kvs(m, d, &z->ntags, 0, "tags");
 			break;
-		case ZN_FS:
+		case ZP_FS:
 			read_fs(m, z, d);
 			break;
-		case ZN_DISK:
+		case ZP_DISK:
 			read_disk(m, z, d);
 			break;
-		case ZN_SERVICES: {
+		case ZP_SERVICES: {
 			struct ast_value *sv;
 
 			for (sv = v; sv != NULL; sv = sv->next) {
@@ -326,7 +286,10 @@ read_zone(struct model *m, struct decl *dc)
 						    s->name, z->name);
 						continue;
 					}
+					k = z->nservices;
 					*PUSH(m, z->services, z->nservices) = s;
+					*PUSH(m, z->service_locs, k) =
+					    it[j]->loc;
 				}
 			}
 			break;
@@ -334,13 +297,12 @@ read_zone(struct model *m, struct decl *dc)
 		}
 	}
 	block_finish(m, &b);
-	(void)r;
 	if (z->image == NULL)
 		return;
 	/* brand-dependent defaults and conflicts */
 	if (BRAND_IS_HVM(z->image->brand)) {
 		if (z->ram_mib == IR_UNSET && z->memory_mib != IR_UNSET) {
-			diag_error(m->diag, ir_zone_loc(z, "memory"), "memory "
+			diag_error(m->diag, ir_zone_loc(z, ZP_MEMORY), "memory "
 			    "caps the whole %s zone \"%s\" (guest and "
 			    "hypervisor); give the guest's memory with ram",
 			    brand_name(z->image->brand), z->name);
@@ -351,37 +313,14 @@ read_zone(struct model *m, struct decl *dc)
 			z->ram_mib = 1024;
 		if (z->vcpus == IR_UNSET)
 			z->vcpus = 1;
-	} else {
-		static const char *const hvm_only[] = { "vcpus", "ram", "disk" };
-		size_t i;
-
-		for (i = 0; i < 3; i++) {
-			struct loc l = ir_zone_loc(z, hvm_only[i]);
-
-			if (l.line != z->loc.line || l.col != z->loc.col)
-				diag_error(m->diag, l, "%s applies to %s zones "
-				    "only, and zone \"%s\" uses %s image \"%s\"",
-				    hvm_only[i], brand_list(m->arena, BP_HVM,
-				    -1, "and"), z->name, brand_name(z->image->brand),
-				    z->image->name);
-		}
 	}
+	brand_props(m, z, dc);
 	if (z->kernel_version == NULL)
 		z->kernel_version = z->image->kernel_version;
 	if (BRAND_HAS(z->image->brand, BP_LX) && z->kernel_version == NULL)
 		diag_error(m->diag, dc->loc, "zone \"%s\" uses %s image \"%s\", "
 		    "which needs a kernel_version (in the image or the zone)",
 		    z->name, brand_name(z->image->brand), z->image->name);
-	if (!BRAND_HAS(z->image->brand, BP_LX) &&
-	    ir_zone_loc(z, "kernel_version").line != z->loc.line) {
-		diag_error(m->diag, ir_zone_loc(z, "kernel_version"),
-		    "kernel_version applies to %s zones only, and zone \"%s\" "
-		    "uses %s image \"%s\"",
-		    brand_list(m->arena, BP_LX, -1, "and"),
-		    z->name,
-		    brand_name(z->image->brand), z->image->name);
-		z->kernel_version = NULL;
-	}
 	/* memory defaults, never a value vmadm would adjust */
 	if (z->memory_mib == IR_UNSET)
 		z->memory_mib = BRAND_IS_HVM(z->image->brand) ?
@@ -392,26 +331,26 @@ read_zone(struct model *m, struct decl *dc)
 	if (z->locked_mib == IR_UNSET)
 		z->locked_mib = z->memory_mib;
 	if (z->swap_mib < z->memory_mib || z->swap_mib < 256)
-		diag_error(m->diag, ir_zone_loc(z, "swap"), "swap (%lld MiB) "
+		diag_error(m->diag, ir_zone_loc(z, ZP_SWAP), "swap (%lld MiB) "
 		    "must be at least memory (%lld MiB) and 256 MiB; vmadm "
 		    "would raise it silently", z->swap_mib, z->memory_mib);
 	if (z->locked_mib > z->memory_mib)
-		diag_error(m->diag, ir_zone_loc(z, "locked_memory"),
+		diag_error(m->diag, ir_zone_loc(z, ZP_LOCKED),
 		    "locked_memory (%lld MiB) exceeds memory (%lld MiB); vmadm "
 		    "would lower it silently", z->locked_mib, z->memory_mib);
 	if (z->tmpfs_mib != IR_UNSET && z->tmpfs_mib > z->memory_mib)
-		diag_error(m->diag, ir_zone_loc(z, "tmpfs"), "tmpfs (%lld MiB) "
+		diag_error(m->diag, ir_zone_loc(z, ZP_TMPFS), "tmpfs (%lld MiB) "
 		    "exceeds memory (%lld MiB); vmadm would lower it silently",
 		    z->tmpfs_mib, z->memory_mib);
 	if (BRAND_IS_HVM(z->image->brand) &&
 	    z->memory_mib < z->ram_mib + 256)
-		diag_error(m->diag, ir_zone_loc(z, "memory"), "memory (%lld "
+		diag_error(m->diag, ir_zone_loc(z, ZP_MEMORY), "memory (%lld "
 		    "MiB) must be at least ram + 256 MiB (%lld MiB) for a %s "
 		    "zone; vmadm would raise it silently", z->memory_mib,
 		    z->ram_mib + 256, brand_name(z->image->brand));
 	if (BRAND_IS_HVM(z->image->brand) &&
-	    z->locked_mib < z->ram_mib + 256 && ir_zone_sets(z, "locked_memory"))
-		diag_error(m->diag, ir_zone_loc(z, "locked_memory"),
+	    z->locked_mib < z->ram_mib + 256 && ir_zone_sets(z, ZP_LOCKED))
+		diag_error(m->diag, ir_zone_loc(z, ZP_LOCKED),
 		    "locked_memory (%lld MiB) must be at least ram + 256 MiB "
 		    "(%lld MiB) for a %s zone; vmadm would raise it silently",
 		    z->locked_mib, z->ram_mib + 256,
@@ -424,7 +363,7 @@ read_zone(struct model *m, struct decl *dc)
 		z->max_lwps = 2000;
 	if (z->zfs_io_priority == IR_UNSET)
 		z->zfs_io_priority = 100;
-	if (z->nnics == 0 && !ir_zone_sets(z, "nic"))
+	if (z->nnics == 0 && !ir_zone_sets(z, ZP_NIC))
 		diag_error(m->diag, dc->loc, "zone \"%s\" has no nic", z->name);
 	else {
 		size_t i, primaries = 0;

@@ -37,7 +37,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "../backends/backend.h"
 #include "output.h"
 #include "secrets.h"
 
@@ -591,6 +590,6 @@ secrets_gitignore(struct outset *os)
 		}
 		sb_putc(&sb, '\n');
 	}
-	out_add(os, ".gitignore", sb.buf, sb.len, 0644, 0);
+	out_add(os, ART_TREE, ".gitignore", sb.buf, sb.len, 0644, 0);
 	sb_free(&sb);
 }

@@ -1,3 +1,7 @@
+/*
+ * sha256.h -- FIPS 180-4 SHA-256 (sha256.c), for the output tree's
+ * MANIFEST.
+ */
 #ifndef ZTOPO_SHA256_H
 #define ZTOPO_SHA256_H
 

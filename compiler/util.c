@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "ztopo.h"
-#include "../backends/backend.h"
+#include "output.h"
 
 /* ---- hash table: open addressing, FNV-1a, grows at 1/2 load */
 
