@@ -2,7 +2,7 @@
  * ir.h -- the resolved, checked, target-specific model that backends
  * consume.  Backends never see the syntax tree.
  *
- * Invariants (established by resolve.c and ir.c before any backend runs):
+ * Invariants (established by resolve.c and lower.c before any backend runs):
  *  - every reference is a pointer; no name is looked up again;
  *  - defaults are applied: every numeric setting that vmadm or SMF would
  *    otherwise default holds an explicit value (IR_UNSET only where the
@@ -27,9 +27,9 @@
  * same in every target).
  *
  * The passes, each with one entry point returning its own error count:
- * load (ast.c: lex, parse, includes) -> resolve (resolve*.c: names,
+ * load (load.c: lex, parse, includes) -> resolve (resolve*.c: names,
  * shapes, defaults) -> check (check.c: rules between declarations, once
- * per description) -> lower (ir.c: one target -> a fresh IR) -> each
+ * per description) -> lower (lower.c: one target -> a fresh IR) -> each
  * backend's check -> emit (artifacts, compiler/output.h) -> plan.
  */
 #ifndef ZTOPO_IR_H

@@ -1,5 +1,5 @@
 /*
- * model.h -- what resolve.c hands to ir.c: every declaration, checked
+ * model.h -- what resolve.c hands to lower.c: every declaration, checked
  * and bound, independent of any target.
  */
 #ifndef ZTOPO_MODEL_H

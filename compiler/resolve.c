@@ -17,7 +17,7 @@
  * Guarantees on return with no errors: every IR object of every
  * declaration is complete and bound.  The rules that relate declarations
  * to each other (check.c) and target-specific work (placement, addresses:
- * ir.c) come after.
+ * lower.c) come after.
  */
 #include <ctype.h>
 #include <string.h>

@@ -1,7 +1,7 @@
 /*
  * roles.c -- the role table: everything ztopo knows about a service role,
  * per OpenStack release, and nowhere else.  resolve.c takes role names
- * from it, ir.c expands its start commands, and every backend, the plan
+ * from it, lower.c expands its start commands, and every backend, the plan
  * and the graph read its ports, credentials, configuration kind, SMF
  * facts and placement rules from here.
  *

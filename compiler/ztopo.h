@@ -118,7 +118,7 @@ int	diag_failed(const struct diag *);
 int	diag_mark(const struct diag *);
 int	diag_since(const struct diag *, int mark);
 
-/* ---- ast.c: the generic syntax tree */
+/* ---- load.c: the generic syntax tree */
 
 enum ast_vkind {
 	AV_WORD,	/* s: a bare word (identifier, keyword, name) */

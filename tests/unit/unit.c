@@ -119,7 +119,7 @@ test_names(void)
 	arena_free(a);
 }
 
-/* Every @WORD@ of a role template is one ir.c expands, and every
+/* Every @WORD@ of a role template is one lower.c expands, and every
  * @PORTn@ names a port the role has. */
 static int
 template_ok(const struct role_info *r, const char *t)

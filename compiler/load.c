@@ -1,6 +1,6 @@
 /*
- * ast.c -- reading sources, building the generic syntax tree, and
- * splicing included files into it.
+ * load.c -- the load pass: reading sources, building the generic syntax
+ * tree, and splicing included files into it.
  *
  * `include "file";` is allowed at top level only.  The path is relative
  * to the directory of the including file.  A file is read once: a second

@@ -1,5 +1,6 @@
 /*
- * ir.c -- lowering the bound declarations to one target's IR.
+ * lower.c -- the lower pass: the bound declarations and one target's
+ * placement become a fresh IR of that target.
  *
  * Every target's placements are read (so that names are checked and uses
  * are counted for all of them), then the selected target is lowered:
