@@ -5,6 +5,9 @@
 #   make check        install missing test deps, run the whole test suite
 #                     (release build and an ASan+UBSan build)
 #   make asan         build build/asan/ztopo
+#   make fuzz         build the libFuzzer target (clang) and run it for
+#                     FUZZ_TIME seconds (default 600) on a corpus kept in
+#                     build/fuzz/work
 #   make bench        measure compile time against topology size
 #   make CC=clang     the same with clang
 #
@@ -35,7 +38,7 @@ HDRS = $(wildcard compiler/*.h) $(wildcard backends/*.h)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 
-.PHONY: all demo check asan bench clean deps test-deps unit
+.PHONY: all demo check asan bench clean deps test-deps unit fuzz fuzz-build
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -83,6 +86,23 @@ $(B)/unit: tests/unit/unit.c $(LIBOBJS) $(HDRS)
 
 unit: $(B)/unit
 
+# The fuzz target: the pipeline in memory (tests/fuzz/fuzz.c), built with
+# clang's libFuzzer, ASan and UBSan.
+FUZZ_TIME ?= 600
+FUZZ_SAN   = -fsanitize=address,undefined -fno-sanitize-recover=all \
+             -fno-omit-frame-pointer
+$(B)/fuzz: tests/fuzz/fuzz.c $(LIBOBJS) $(HDRS)
+	$(CC) $(ALL_CFLAGS) -fsanitize=fuzzer $(LDFLAGS) -o $@ \
+	    tests/fuzz/fuzz.c $(LIBOBJS) $(LDLIBS)
+
+fuzz-build:
+	$(MAKE) VARIANT=fuzz CC=clang BIN=build/fuzz/ztopo \
+	    CFLAGS="-O1 -g -fsanitize=fuzzer-no-link $(FUZZ_SAN)" \
+	    LDFLAGS="$(FUZZ_SAN)" build/fuzz/fuzz
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh build/fuzz/fuzz $(FUZZ_TIME) build/fuzz/work
+
 asan:
 	$(MAKE) VARIANT=asan BIN=build/asan/ztopo \
 	    CFLAGS="-O1 -g $(SAN_FLAGS)" LDFLAGS="$(SAN_FLAGS)" \
@@ -102,6 +122,7 @@ demo: deps
 check: test-deps
 	$(MAKE) all unit
 	$(MAKE) asan
+	$(MAKE) fuzz-build
 	tests/run.sh
 
 bench: all

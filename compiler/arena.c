@@ -12,6 +12,30 @@
 
 #define CHUNK	(64 * 1024)
 
+/*
+ * Under AddressSanitizer the unused part of every chunk is poisoned and
+ * each allocation is followed by a poisoned redzone, so that ASan catches
+ * an overflow of any object (in a plain chunk it would land in the
+ * neighbour, unseen).
+ */
+#if defined(__SANITIZE_ADDRESS__)
+#define ARENA_ASAN	1
+#elif defined(__has_feature)
+#if __has_feature(address_sanitizer)
+#define ARENA_ASAN	1
+#endif
+#endif
+#ifdef ARENA_ASAN
+#include <sanitizer/asan_interface.h>
+#define REDZONE		32
+#define POISON(p, n)	ASAN_POISON_MEMORY_REGION((p), (n))
+#define UNPOISON(p, n)	ASAN_UNPOISON_MEMORY_REGION((p), (n))
+#else
+#define REDZONE		0
+#define POISON(p, n)	((void)(p), (void)(n))
+#define UNPOISON(p, n)	((void)(p), (void)(n))
+#endif
+
 struct chunk {
 	struct chunk	*next;
 	size_t		 used, size;
@@ -71,6 +95,7 @@ arena_free(struct arena *a)
 		return;
 	for (c = a->head; c != NULL; c = n) {
 		n = c->next;
+		UNPOISON(c->data, c->size);
 		free(c);
 	}
 	free(a);
@@ -83,7 +108,9 @@ arena_alloc(struct arena *a, size_t n)
 	struct chunk *c = a->head;
 	void *p;
 
-	n = (n + align - 1) / align * align;
+	size_t want = n;
+
+	n = (n + align - 1) / align * align + REDZONE;
 	if (c == NULL || c->size - c->used < n) {
 		size_t size = n > CHUNK ? n : CHUNK;
 
@@ -92,10 +119,12 @@ arena_alloc(struct arena *a, size_t n)
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
+		POISON(c->data, size);
 	}
 	p = (char *)c->data + c->used;
 	c->used += n;
-	memset(p, 0, n);
+	UNPOISON(p, want);
+	memset(p, 0, want);
 	return p;
 }
 

@@ -192,11 +192,38 @@ check_zones(struct model *m)
 	}
 }
 
+/* Two secrets must not share their variable and placeholder:
+ * ZTOPO_SECRET_DB_PW and @@DB_PW@@ would serve db-pw and db_pw alike. */
+static void
+check_secrets(struct model *m)
+{
+	struct vec *all = &m->decls[K_SECRET];
+	struct hash *byvar = hash_new(m->arena);
+	size_t i;
+
+	for (i = 0; i < all->n; i++) {
+		struct decl *d = all->v[i], *prev;
+		const char *var = secret_env_name(m->arena, d->name);
+
+		if ((prev = hash_get(byvar, var)) == NULL) {
+			hash_put(byvar, var, d);
+			continue;
+		}
+		diag_error(m->diag, d->loc, "secrets \"%s\" and \"%s\" would "
+		    "share the variable %s and the placeholder %s; rename "
+		    "one", prev->name, d->name, var,
+		    secret_placeholder(m->arena, d->name));
+		diag_note(m->diag, prev->loc, "secret \"%s\" is declared here",
+		    prev->name);
+	}
+}
+
 int
 check(struct model *m)
 {
 	int mark = diag_mark(m->diag);
 
+	check_secrets(m);
 	check_services(m);
 	check_zones(m);
 	return diag_since(m->diag, mark);

@@ -38,35 +38,46 @@ print_chain(FILE *out, const struct src *src)
 		    at->src->path, at->line, at->col);
 }
 
+/* At most this many bytes of a source line are shown: a window around
+ * the caret, marked with "..." where the line goes on. */
+#define SHOW_MAX	200
+
 static void
 print_source(FILE *out, struct loc l)
 {
 	const struct src *s = l.src;
 	const char *line, *end;
-	size_t n, i, col;
+	size_t n, i, col, from = 0, to;
 	int width;
 
 	if (l.line < 1 || (size_t)l.line > s->nlines)
 		return;
 	line = s->text + s->lines[l.line - 1];
-	end = strchr(line, '\n');
+	end = memchr(line, '\n', s->len - s->lines[l.line - 1]);
 	n = end ? (size_t)(end - line) : strlen(line);
 	if (n > 0 && line[n - 1] == '\r')
 		n--;
-	width = fprintf(out, "%5d", l.line);
-	fputs(" | ", out);
-	for (i = 0; i < n; i++)		/* control characters as blanks */
-		fputc((unsigned char)line[i] < 0x20 && line[i] != '\t' ? ' ' :
-		    line[i], out);
-	fputc('\n', out);
-	fprintf(out, "%*s | ", width, "");
 	col = (size_t)(l.col > 0 ? l.col - 1 : 0);
 	if (col > n)
 		col = n;
-	for (i = 0; i < col; i++)
+	if (n > SHOW_MAX && col > SHOW_MAX / 2)
+		from = col - SHOW_MAX / 2;
+	while (from > 0 && ((unsigned char)line[from] & 0xc0) == 0x80)
+		from++;			/* not inside a UTF-8 character */
+	to = from + SHOW_MAX < n ? from + SHOW_MAX : n;
+	while (to < n && ((unsigned char)line[to] & 0xc0) == 0x80)
+		to++;
+	width = fprintf(out, "%5d", l.line);
+	fputs(from > 0 ? " | ..." : " | ", out);
+	for (i = from; i < to; i++)	/* control characters as blanks */
+		fputc((unsigned char)line[i] < 0x20 && line[i] != '\t' ? ' ' :
+		    line[i], out);
+	fputs(to < n ? "...\n" : "\n", out);
+	fprintf(out, "%*s | %s", width, "", from > 0 ? "   " : "");
+	for (i = from; i < col; i++)
 		fputc(line[i] == '\t' ? '\t' : ' ', out);
 	fputc('^', out);
-	for (i = 1; i < (size_t)l.len && col + i < n; i++)
+	for (i = 1; i < (size_t)l.len && col + i < to; i++)
 		fputc('~', out);
 	fputc('\n', out);
 }
@@ -150,6 +161,11 @@ diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
 		d->warnings++;
 		if (d->quiet_warnings)
 			return;
+		if (d->printed_warnings >= d->max_errors) {
+			d->capped_warnings++;
+			return;
+		}
+		d->printed_warnings++;
 	}
 	vec_push(d->arena, &d->entries, e);
 	d->last = e;
@@ -193,6 +209,9 @@ diag_finish(struct diag *d)
 		fprintf(d->out, "ztopo: %d more error%s not shown\n",
 		    d->errors - d->printed_errors,
 		    d->errors - d->printed_errors == 1 ? "" : "s");
+	if (d->capped_warnings > 0)
+		fprintf(d->out, "ztopo: %d more warning%s not shown\n",
+		    d->capped_warnings, d->capped_warnings == 1 ? "" : "s");
 	fflush(d->out);
 	if (d->arena != NULL)
 		arena_free(d->arena);

@@ -82,8 +82,7 @@ loc_span(struct loc a, struct loc b)
 	return a;
 }
 
-/* Index of the first byte that is not valid UTF-8, or -1. */
-static long
+long
 utf8_check(const unsigned char *s, size_t n)
 {
 	size_t i = 0;
@@ -122,8 +121,13 @@ utf8_check(const unsigned char *s, size_t n)
 const char *
 src_strerror(int e)
 {
+	if (e == EFBIG)
+		return "larger than " SRC_MAX_TEXT ", the most ztopo reads";
 	return e == ENODEV ? "not a regular file" : strerror(e);
 }
+
+static struct src *src_from(struct arena *, const char *, const char *,
+		    const char *, size_t, struct loc *);
 
 /*
  * Read PATH whole.  FROM is where it was included (NULL for the root);
@@ -136,12 +140,18 @@ src_read(struct arena *a, const char *path, struct loc *from)
 	struct stat st;
 	FILE *f;
 	char *buf = NULL, rp[PATH_MAX];
-	size_t len = 0, cap = 0, i, nl;
+	size_t len = 0, cap = 0;
 
 	/* a device, FIFO or socket could block or never end */
-	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
-		errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
-		return NULL;
+	if (stat(path, &st) == 0) {
+		if (!S_ISREG(st.st_mode)) {
+			errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
+			return NULL;
+		}
+		if (st.st_size > SRC_MAX) {
+			errno = EFBIG;
+			return NULL;
+		}
 	}
 	if ((f = fopen(path, "rb")) == NULL)
 		return NULL;
@@ -157,6 +167,14 @@ src_read(struct arena *a, const char *path, struct loc *from)
 		len += n;
 		if (n == 0)
 			break;
+		/* procfs and sysfs files say they are empty and may never
+		 * end (/proc/self/pagemap): a bound, not the size, decides */
+		if (len > SRC_MAX) {
+			fclose(f);
+			free(buf);
+			errno = EFBIG;
+			return NULL;
+		}
 	}
 	if (ferror(f)) {
 		int e = errno;	/* fread's: EISDIR for a directory */
@@ -167,13 +185,24 @@ src_read(struct arena *a, const char *path, struct loc *from)
 		return NULL;
 	}
 	fclose(f);
-	s = arena_alloc(a, sizeof(*s));
+	s = src_from(a, path, realpath(path, rp) ? rp : path, buf, len, from);
+	free(buf);
+	return s;
+}
+
+/* A source of LEN bytes of TEXT (copied) named PATH, with its lines. */
+static struct src *
+src_from(struct arena *a, const char *path, const char *real,
+    const char *text, size_t len, struct loc *from)
+{
+	struct src *s = arena_alloc(a, sizeof(*s));
+	size_t i, nl;
+
 	s->path = arena_strdup(a, path);
-	s->real = arena_strdup(a, realpath(path, rp) ? rp : path);
-	s->text = arena_strndup(a, buf, len);
+	s->real = arena_strdup(a, real);
+	s->text = arena_strndup(a, text, len);
 	s->len = len;
 	s->included_at = from;
-	free(buf);
 	for (i = 0, nl = 1; i < len; i++)
 		if (s->text[i] == '\n')
 			nl++;
@@ -190,6 +219,7 @@ struct loader {
 	struct arena	*arena;
 	struct diag	*diag;
 	struct hash	*seen;		/* realpath -> src, files read */
+	int		 no_files;	/* text in memory: include nothing */
 };
 
 static struct ast_dir *load_src(struct loader *, struct src *);
@@ -233,10 +263,25 @@ do_include(struct loader *ld, struct src *from, struct ast_dir *d)
 	struct loc *at;
 	struct src *s, *p;
 	const char *path;
+	int depth;
 
 	if (d->nargs != 1 || d->args->kind != AV_STRING || d->has_block) {
 		diag_error(ld->diag, d->loc, "include takes one quoted file "
 		    "name, as in: include \"common.zt\";");
+		return NULL;
+	}
+	if (ld->no_files) {
+		diag_error(ld->diag, d->loc, "include reads no file here: the "
+		    "description is given as text");
+		return NULL;
+	}
+	for (depth = 1, p = from; p->included_at != NULL &&
+	    p->included_at->src != NULL; p = (struct src *)
+	    p->included_at->src)
+		depth++;
+	if (depth >= INCLUDE_MAX_DEPTH) {
+		diag_error(ld->diag, d->loc, "includes nested %d deep; ztopo "
+		    "reads at most %d levels", depth + 1, INCLUDE_MAX_DEPTH);
 		return NULL;
 	}
 	path = include_path(ld->arena, from, d->args->s);
@@ -341,6 +386,27 @@ ast_load(struct arena *a, struct diag *diag, const char *path,
 	ld.arena = a;
 	ld.diag = diag;
 	ld.seen = hash_new(a);
+	ld.no_files = 0;
 	*out = load_src(&ld, s);
+	return 0;
+}
+
+int
+ast_load_text(struct arena *a, struct diag *diag, const char *name,
+    const char *text, size_t len, struct ast_dir **out)
+{
+	struct loader ld;
+
+	if (len > SRC_MAX) {
+		diag_error(diag, (struct loc){ NULL, 0, 0, 0 }, "%s: %s", name,
+		    src_strerror(EFBIG));
+		*out = NULL;
+		return 0;
+	}
+	ld.arena = a;
+	ld.diag = diag;
+	ld.seen = hash_new(a);
+	ld.no_files = 1;
+	*out = load_src(&ld, src_from(a, name, name, text, len, NULL));
 	return 0;
 }

@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "../backends/backend.h"
@@ -63,7 +64,7 @@ static const char help_text[] =
 "                      against PATH\n"
 "      --format FMT    plan: text (default) or json\n"
 "  -W, --werror        treat warnings as errors\n"
-"      --max-errors N  print at most N errors (default 20)\n"
+"      --max-errors N  print at most N errors and N warnings (default 20)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
@@ -509,6 +510,8 @@ main(int argc, char **argv)
 	size_t i;
 	int c, rc;
 
+	/* stderr is unbuffered: a diagnostic would be a write per byte */
+	setvbuf(stderr, NULL, _IOLBF, 0);
 	memset(&o, 0, sizeof(o));
 	o.max_errors = 20;
 	opterr = 0;
@@ -624,10 +627,24 @@ main(int argc, char **argv)
 	o.file = argv[optind++];
 	if (optind < argc)
 		return usage("unexpected argument \"%s\"", argv[optind]);
-	if (o.emit.smf_dtd != NULL && access(o.emit.smf_dtd, R_OK) == -1) {
-		fprintf(stderr, "ztopo: --smf-dtd %s: %s\n", o.emit.smf_dtd,
-		    strerror(errno));
-		return EXIT_USAGE;
+	if (o.emit.smf_dtd != NULL) {
+		struct stat st;
+		int e = 0;
+
+		if (stat(o.emit.smf_dtd, &st) == -1 ||
+		    access(o.emit.smf_dtd, R_OK) == -1)
+			e = errno;
+		else if (S_ISDIR(st.st_mode))
+			e = EISDIR;
+		else if (!S_ISREG(st.st_mode))	/* a FIFO would hang libxml2 */
+			e = ENODEV;
+		else if (st.st_size > SRC_MAX)
+			e = EFBIG;
+		if (e != 0) {
+			fprintf(stderr, "ztopo: --smf-dtd %s: %s\n",
+			    o.emit.smf_dtd, src_strerror(e));
+			return EXIT_USAGE;
+		}
 	}
 	/* on SmartOS the system's own DTD is there: always validate */
 	if (o.emit.smf_dtd == NULL && access(SYSTEM_SMF_DTD, R_OK) == 0)

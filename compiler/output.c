@@ -254,6 +254,7 @@ struct walk {
 	struct arena	*arena;
 	const char	*root;		/* for messages */
 	struct hash	*listed;	/* paths in the old MANIFEST */
+	struct hash	*dirs;		/* ...and the directories above them */
 	int		 foreign;	/* files ztopo did not write */
 	int		 errors;
 };
@@ -263,7 +264,7 @@ walk(struct walk *w, int dfd, const char *rel)
 {
 	struct dirent *de;
 	DIR *d;
-	int fd;
+	int fd, entries = 0;
 
 	fd = openat(dfd, rel[0] ? rel : ".",
 	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
@@ -281,6 +282,7 @@ walk(struct walk *w, int dfd, const char *rel)
 
 		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
 			continue;
+		entries++;
 		sub = rel[0] ? arena_printf(w->arena, "%s/%s", rel, de->d_name) :
 		    arena_strdup(w->arena, de->d_name);
 		if (fstatat(fd, de->d_name, &st, AT_SYMLINK_NOFOLLOW) == -1)
@@ -297,6 +299,13 @@ walk(struct walk *w, int dfd, const char *rel)
 		}
 	}
 	closedir(d);
+	/* ztopo makes directories only to hold files: an empty one that
+	 * holds no listed file (a checkout lacks the git-ignored secret
+	 * files) is the user's, and replacing the tree would delete it */
+	if (entries == 0 && rel[0] != '\0' && hash_get(w->dirs, rel) == NULL &&
+	    w->foreign++ < 5)
+		fprintf(stderr, "ztopo: %s/%s: an empty directory ztopo did not "
+		    "make\n", w->root, rel);
 }
 
 /*
@@ -304,7 +313,8 @@ walk(struct walk *w, int dfd, const char *rel)
  * that are neither (a hand edit) list nothing.
  */
 static void
-manifest_paths(struct arena *a, const char *man, struct vec *out)
+manifest_paths(struct arena *a, const char *man, struct vec *out,
+    struct hash *hashes)
 {
 	const char *p, *nl;
 	size_t slen = strlen(SECRET_LINE);
@@ -312,28 +322,37 @@ manifest_paths(struct arena *a, const char *man, struct vec *out)
 	for (p = man; *p != '\0'; p = *nl ? nl + 1 : nl) {
 		size_t n;
 		const char *path = NULL;
+		int hashed;
 
 		if ((nl = strchr(p, '\n')) == NULL)
 			nl = p + strlen(p);
 		n = (size_t)(nl - p);
-		if (n > 66 && p[64] == ' ' && p[65] == ' ')
+		hashed = n > 66 && p[64] == ' ' && p[65] == ' ';
+
+		if (hashed)
 			path = p + 66;
 		else if (n > slen && strncmp(p, SECRET_LINE, slen) == 0)
 			path = p + slen;
-		if (path != NULL)
-			vec_push(a, out, arena_strndup(a, path,
-			    (size_t)(nl - path)));
+		if (path == NULL)
+			continue;
+		path = arena_strndup(a, path, (size_t)(nl - path));
+		vec_push(a, out, (void *)path);
+		if (hashed)
+			hash_put(hashes, path, arena_strndup(a, p, 64));
 	}
 }
 
 /*
  * Check that DIR (open as DFD) may be replaced: empty, or a tree whose
  * MANIFEST lists every file in it.  Fills OLD with the paths the old
- * MANIFEST lists.
+ * MANIFEST lists, and EDITED with those whose bytes are no longer the
+ * ones MANIFEST hashed: edited by hand since ztopo wrote them.
  */
 static int
-check_old(struct arena *a, const char *dir, int dfd, struct vec *old)
+check_old(struct arena *a, const char *dir, int dfd, struct vec *old,
+    struct hash *edited)
 {
+	struct hash *hashes = hash_new(a);
 	struct walk w;
 	struct dirent *de;
 	size_t len, i;
@@ -343,6 +362,7 @@ check_old(struct arena *a, const char *dir, int dfd, struct vec *old)
 	w.arena = a;
 	w.root = dir;
 	w.listed = hash_new(a);
+	w.dirs = hash_new(a);
 	man = read_at(dfd, "MANIFEST", &len, NULL, NULL);
 	if (man == NULL) {
 		int fd = openat(dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
@@ -367,10 +387,30 @@ check_old(struct arena *a, const char *dir, int dfd, struct vec *old)
 		    dir);
 		return -1;
 	}
-	manifest_paths(a, man, old);
+	manifest_paths(a, man, old, hashes);
 	free(man);
-	for (i = 0; i < old->n; i++)
+	for (i = 0; i < old->n; i++) {
+		const char *want = hash_get(hashes, old->v[i]);
+		char *data, hex[65];
+		size_t dlen;
+
 		hash_put(w.listed, old->v[i], (void *)1);
+		{
+			char *up = arena_strdup(a, old->v[i]), *sl;
+
+			while ((sl = strrchr(up, '/')) != NULL) {
+				*sl = '\0';
+				hash_put(w.dirs, arena_strdup(a, up), (void *)1);
+			}
+		}
+		if (want == NULL || (data = read_at(dfd, old->v[i], &dlen,
+		    NULL, NULL)) == NULL)
+			continue;
+		sha256_hex(data, dlen, hex);
+		free(data);
+		if (strcmp(hex, want) != 0)
+			hash_put(edited, old->v[i], (void *)1);
+	}
 	walk(&w, dfd, "");
 	if (w.foreign) {
 		fprintf(stderr, "ztopo: %s: holds %d file%s ztopo did not "
@@ -632,6 +672,7 @@ out_write_tree(struct outset *os, const char *dir, int check_only,
 	struct stat *oldst;
 	struct change *chg;
 	struct vec old;
+	struct hash *edited = hash_new(os->arena);
 	enum fstate *st;
 	const char *stage, *gone;
 	size_t i, nchg = 0;
@@ -684,8 +725,23 @@ out_write_tree(struct outset *os, const char *dir, int check_only,
 		}
 	} else {
 		exists = 1;
-		if (check_old(a, dir, dfd, &old) == -1)
+		if (check_old(a, dir, dfd, &old, edited) == -1)
 			goto out;
+	}
+	/* a generated file edited by hand: the edit would be lost */
+	if (!check_only && hash_count(edited) > 0) {
+		int n = 0;
+
+		for (i = 0; i < old.n; i++)
+			if (hash_get(edited, old.v[i]) != NULL && n++ < 5)
+				fprintf(stderr, "ztopo: %s/%s: edited since ztopo "
+				    "wrote it (not the bytes MANIFEST hashed)\n",
+				    dir, (const char *)old.v[i]);
+		fprintf(stderr, "ztopo: %s: refusing to overwrite %d edited "
+		    "file%s: make the change in the description, or restore "
+		    "or remove %s, then compile again\n", dir, n, n == 1 ?
+		    "" : "s", n == 1 ? "it" : "them");
+		goto out;
 	}
 
 	st = arena_alloc(a, (os->files.n + 1) * sizeof(*st));
@@ -704,7 +760,8 @@ out_write_tree(struct outset *os, const char *dir, int check_only,
 		    (st[i] == F_NEW || os->redacted))
 			continue;
 		chg[nchg].path = f->path;
-		chg[nchg++].what = st[i] == F_NEW ? "new" : "changed";
+		chg[nchg++].what = st[i] == F_NEW ? "new" :
+		    hash_get(edited, f->path) != NULL ? "edited" : "changed";
 	}
 	for (i = 0; i < old.n; i++)
 		if (out_find(os, old.v[i]) == NULL) {

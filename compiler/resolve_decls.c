@@ -5,6 +5,7 @@
  */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "resolve.h"
 
@@ -309,14 +310,42 @@ static const struct prop cred_props[] = {
 	PROP_SCALAR("any_host", CR_ANYHOST, 0, PT_BOOL, C, any_host, 0),
 };
 
-/* MariaDB privileges grantable on db.*, upper case, sorted. */
+/*
+ * The MariaDB privileges a credential may hold on its databases (db.*),
+ * upper case, sorted: the per-database ones.  GRANT OPTION is not among
+ * them: an account that may grant what it holds defeats least privilege,
+ * and ztopo never writes WITH GRANT OPTION.
+ */
 static const char *const db_privs[] = {
 	"ALL", "ALL PRIVILEGES", "ALTER", "ALTER ROUTINE", "CREATE",
 	"CREATE ROUTINE", "CREATE TEMPORARY TABLES", "CREATE VIEW", "DELETE",
-	"DELETE HISTORY", "DROP", "EVENT", "EXECUTE", "GRANT OPTION", "INDEX",
+	"DELETE HISTORY", "DROP", "EVENT", "EXECUTE", "INDEX",
 	"INSERT", "LOCK TABLES", "REFERENCES", "SELECT", "SHOW VIEW",
 	"TRIGGER", "UPDATE",
 };
+
+/* MariaDB's own schemas: a grant on one gives away the server (mysql,
+ * sys, performance_schema) or cannot be applied (information_schema). */
+static const char *const system_schemas[] = {
+	"information_schema", "mysql", "performance_schema", "sys", NULL
+};
+
+/* Why MariaDB would store user name U as another name, or NULL. */
+static const char *
+mysql_user_problem(const char *u)
+{
+	const unsigned char *p;
+	size_t n = strlen(u);
+
+	if (n > 0 && (u[n - 1] == ' ' || u[n - 1] == '\t'))
+		return "MariaDB strips trailing blanks from user names, so it "
+		    "would be another account's name";
+	for (p = (const unsigned char *)u; *p; p++)
+		if (*p >= 0xf0)
+			return "MariaDB stores characters beyond U+FFFF in user "
+			    "names as '?'";
+	return NULL;
+}
 
 const char **
 get_strs(struct model *m, struct ast_dir *d, size_t *n, const char *what,
@@ -418,6 +447,15 @@ read_credential(struct model *m, struct decl *dc)
 					    r++)
 						if (strcmp(up, db_privs[r]) == 0)
 							break;
+					if (strcmp(up, "GRANT OPTION") == 0) {
+						diag_error(m->diag, it[j]->loc,
+						    "GRANT OPTION would let the "
+						    "account grant what it holds "
+						    "to others; ztopo grants "
+						    "least privilege and never "
+						    "writes it");
+						continue;
+					}
 					if (r == (int)NPROPS(db_privs)) {
 						const char *sg = suggest(up,
 						    db_privs, NPROPS(db_privs));
@@ -474,9 +512,30 @@ read_credential(struct model *m, struct decl *dc)
 			    CRED_RABBITMQ], c->name, kinds[c->kind]);
 	}
 	if (c->kind == CRED_MYSQL) {
+		const char *why;
+
 		if (by[CR_DATABASES] == NULL)
 			diag_error(m->diag, dc->loc, "mysql credential \"%s\" "
 			    "has no databases", c->name);
+		for (i = 0; i < c->ndatabases; i++) {
+			const char *const *sys;
+
+			for (sys = system_schemas; *sys != NULL; sys++)
+				if (strcasecmp(c->databases[i], *sys) == 0)
+					break;
+			if (*sys != NULL)
+				diag_error(m->diag, by[CR_DATABASES]->loc,
+				    "database \"%s\" is MariaDB's own schema; "
+				    "%s", c->databases[i], strcmp(*sys,
+				    "information_schema") == 0 ? "nothing can "
+				    "be granted on it" : "a grant on it gives "
+				    "away the whole server");
+		}
+		if (c->user != NULL && (why = mysql_user_problem(c->user)) !=
+		    NULL)
+			diag_error(m->diag, by[CR_USER]->args->loc, "user "
+			    "\"%s\" of mysql credential \"%s\": %s", c->user,
+			    c->name, why);
 		if (c->nprivileges == 0 && by[CR_PRIVS] == NULL)
 			*PUSH(m, c->privileges, c->nprivileges) = "ALL";
 	} else {

@@ -117,13 +117,42 @@ is_blank(int c)
 	return c == ' ' || c == '\t';
 }
 
+static const char *
+suggest_secret(struct arena *a, const struct ir *ir, const char *name)
+{
+	const char **names = arena_alloc(a, (ir->nsecrets + 1) *
+	    sizeof(*names));
+	size_t i;
+
+	for (i = 0; i < ir->nsecrets; i++)
+		names[i] = ir->secrets[i]->name;
+	return suggest(name, names, ir->nsecrets);
+}
+
+/* Whether a secrets-file line may show NAME: a declared secret, or one
+ * close to a declared secret (a typo).  Anything else may be a value
+ * pasted before its '=' (base64 ends in "=="), and is masked too. */
+static int
+shows_name(struct arena *a, const struct ir *ir, const char *name)
+{
+	size_t i;
+
+	if (!valid_name(name))
+		return 0;
+	for (i = 0; i < ir->nsecrets; i++)
+		if (strcmp(ir->secrets[i]->name, name) == 0)
+			return 1;
+	return suggest_secret(a, ir, name) != NULL;
+}
+
 /*
  * The lines of S with every value replaced by MASK, so that a diagnostic
- * can show a line without its secret: "name = ********" when the line has
- * a name and '=', "********" for anything else that is not blank.
+ * can show a line without its secret: "name = ********" when the line
+ * names a secret of IR (or nearly: a typo), "********" for anything else
+ * that is not blank.
  */
 static struct src *
-mask_src(struct arena *a, const struct src *s)
+mask_src(struct arena *a, const struct src *s, const struct ir *ir)
 {
 	struct src *m = arena_alloc(a, sizeof(*m));
 	struct strbuf sb;
@@ -152,7 +181,7 @@ mask_src(struct arena *a, const struct src *s)
 			while (ne > q && is_blank(ne[-1]))
 				ne--;
 			name = arena_strndup(a, q, (size_t)(ne - q));
-			if (valid_name(name)) {
+			if (shows_name(a, ir, name)) {
 				sb_putn(&sb, p, (size_t)(eq - p) + 1);
 				for (q = eq + 1; q < end && (is_blank(*q) ||
 				    *q == '\r'); q++)
@@ -169,18 +198,6 @@ mask_src(struct arena *a, const struct src *s)
 	m->len = sb.len;
 	sb_free(&sb);
 	return m;
-}
-
-static const char *
-suggest_secret(struct arena *a, const struct ir *ir, const char *name)
-{
-	const char **names = arena_alloc(a, (ir->nsecrets + 1) *
-	    sizeof(*names));
-	size_t i;
-
-	for (i = 0; i < ir->nsecrets; i++)
-		names[i] = ir->secrets[i]->name;
-	return suggest(name, names, ir->nsecrets);
 }
 
 /*
@@ -275,7 +292,7 @@ read_secrets(struct arena *a, struct diag *d, const struct ir *ir,
 		return -1;
 	}
 	sf->src = s;
-	sf->masked = mask_src(a, s);
+	sf->masked = mask_src(a, s, ir);
 	sf->lines = arena_alloc(a, (s->nlines + 1) * sizeof(*sf->lines));
 	for (i = 0; i < ir->nsecrets; i++)
 		hash_put(byname, ir->secrets[i]->name, ir->secrets[i]);
@@ -321,9 +338,16 @@ read_secrets(struct arena *a, struct diag *d, const struct ir *ir,
 		if ((sec = hash_get(byname, name)) == NULL) {
 			const char *sug = suggest_secret(a, ir, name);
 
-			diag_error(d, l, "unknown secret \"%s\"%s%s%s", name,
-			    sug ? "; did you mean \"" : "", sug ? sug : "",
-			    sug ? "\"?" : "");
+			if (sug != NULL)
+				diag_error(d, l, "unknown secret \"%s\"; did "
+				    "you mean \"%s\"?", name, sug);
+			else {
+				l.col = 1;
+				l.len = (int)mlen;
+				diag_error(d, l, "this line names no secret the "
+				    "description declares (not shown: it may be "
+				    "a value pasted before its '=')");
+			}
 			continue;
 		}
 		if ((sl = hash_get(seen, name)) != NULL) {
@@ -374,6 +398,10 @@ secrets_load(struct arena *a, struct diag *d, struct ir *ir,
 		const char *var = secret_env_name(a, s->name);
 		const char *env = getenv(var);
 
+		if (env != NULL && env[0] == '\0' && !redact)
+			diag_warning(d, s->loc, "%s is set but empty; an empty "
+			    "value counts as no value for secret \"%s\"", var,
+			    s->name);
 		if (env != NULL && env[0] != '\0') {
 			if (!valid_secret_value(env, strlen(env))) {
 				fprintf(stderr, "ztopo: %s holds control "
@@ -420,8 +448,7 @@ secret_text(struct arena *a, const struct ir_secret *s,
     const struct emit_opts *eo)
 {
 	if (eo->redact || s->value == NULL)
-		return arena_printf(a, "@@%s@@", secret_env_name(a, s->name) +
-		    strlen("ZTOPO_SECRET_"));
+		return secret_placeholder(a, s->name);
 	return s->value;
 }
 
@@ -514,7 +541,16 @@ secrets_init(struct arena *a, struct diag *d, const struct ir *ir,
 	struct strbuf sb;
 	size_t i, added = 0, kept = 0;
 	int exists, rc;
+	struct stat lst;
 
+	/* the file is replaced by rename(2): a link would be replaced too,
+	 * not the file it points at */
+	if (lstat(path, &lst) == 0 && S_ISLNK(lst.st_mode)) {
+		fprintf(stderr, "ztopo: %s: a symbolic link; secrets init "
+		    "replaces the file atomically and would replace the link, "
+		    "so give it the file the link points at\n", path);
+		return -1;
+	}
 	if (check_mode(path, 0, &exists) == -1)
 		return -1;
 	sb_init(&sb);

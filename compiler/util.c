@@ -308,15 +308,25 @@ sb_printf(struct strbuf *sb, const char *fmt, ...)
 	sb->len += (size_t)n;
 }
 
+#define SECRET_ENV_PREFIX	"ZTOPO_SECRET_"
+
 /* The environment variable that carries secret NAME: ZTOPO_SECRET_ and
  * the name in upper case, '-' and '.' as '_' (db-pw: ZTOPO_SECRET_DB_PW). */
 char *
 secret_env_name(struct arena *a, const char *name)
 {
-	char *s = arena_printf(a, "ZTOPO_SECRET_%s", name), *p;
+	char *s = arena_printf(a, SECRET_ENV_PREFIX "%s", name), *p;
 
-	for (p = s + 13; *p; p++)
+	for (p = s + strlen(SECRET_ENV_PREFIX); *p; p++)
 		*p = *p == '-' || *p == '.' ? '_' :
 		    (char)toupper((unsigned char)*p);
 	return s;
+}
+
+/* The placeholder of secret NAME with --redact: @@DB_PW@@. */
+char *
+secret_placeholder(struct arena *a, const char *name)
+{
+	return arena_printf(a, "@@%s@@", secret_env_name(a, name) +
+	    strlen(SECRET_ENV_PREFIX));
 }

@@ -52,6 +52,12 @@ void		 vec_push(struct arena *, struct vec *, void *);
 
 /* ---- source files and locations */
 
+/* Limits of what the load pass reads (ztopo(5), LIMITS). */
+#define SRC_MAX			(16L << 20)	/* bytes of one file */
+#define SRC_MAX_TEXT		"16 MiB"
+#define INCLUDE_MAX_DEPTH	32		/* files nested by include */
+#define NEST_MAX		100		/* blocks and lists in a file */
+
 struct src {
 	const char	*path;		/* as the user (or include) named it */
 	const char	*real;		/* realpath(3), to detect cycles */
@@ -89,7 +95,10 @@ struct diag {
 					 * pass counts (diag_since) */
 	int	 warnings;
 	int	 printed_errors;
-	int	 max_errors;		/* print at most this many errors */
+	int	 printed_warnings;
+	int	 capped_warnings;	/* not printed: over the cap */
+	int	 max_errors;		/* print at most this many errors,
+					 * and as many warnings */
 	int	 werror;		/* warnings count as errors */
 	int	 quiet_warnings;
 	FILE	*out;
@@ -156,6 +165,9 @@ struct zt_parse {
 	struct src	*src;
 	struct ast_dir	*top;		/* result, in source order */
 	struct ast_dir	**tail;
+	int		 depth;		/* open '{' and '[' */
+	int		 stopped;	/* nested too deep: the lexer ended
+					 * the file; say nothing more */
 };
 
 struct ast_value	*ast_value_new(struct zt_parse *, enum ast_vkind,
@@ -172,7 +184,14 @@ struct loc		 loc_span(struct loc, struct loc);
 /* Load FILE and everything it includes; -1 if FILE cannot be read. */
 int		 ast_load(struct arena *, struct diag *, const char *path,
 		    struct ast_dir **);
+/* The same for LEN bytes of TEXT in memory, named NAME in messages; an
+ * include is an error (for the fuzzer, which reads no file). */
+int		 ast_load_text(struct arena *, struct diag *, const char *name,
+		    const char *text, size_t len, struct ast_dir **);
 struct src	*src_read(struct arena *, const char *path, struct loc *from);
+/* Index of the first byte of S[0..N) that is not valid UTF-8 (overlong
+ * forms and surrogates included), or -1. */
+long		 utf8_check(const unsigned char *, size_t);
 const char	*src_strerror(int);	/* for src_read's errno */
 int		 zt_parse_src(struct zt_parse *);	/* parser.y */
 
@@ -194,5 +213,6 @@ const char	*ipv4_str(struct arena *, uint32_t);
 uint32_t	 prefix_mask(int);
 int		 valid_name(const char *);
 char		*secret_env_name(struct arena *, const char *);
+char		*secret_placeholder(struct arena *, const char *);
 
 #endif

@@ -127,7 +127,8 @@ static void
 yyerror(YYLTYPE *l, yyscan_t sc, struct zt_parse *pp, const char *msg)
 {
 	(void)sc;
-	diag_error(pp->diag, tloc(pp, *l), "%s", msg);
+	if (!pp->stopped)	/* the lexer said why the file ends early */
+		diag_error(pp->diag, tloc(pp, *l), "%s", msg);
 }
 
 static struct ast_value *

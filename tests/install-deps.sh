@@ -6,7 +6,9 @@
 #          MariaDB (grants), nova's option registry (nova.conf), xmllint
 #          (SMF manifests), ansible (Debian's full package: it ships
 #          community.general, whose vmadm and imgadm modules the
-#          generated playbook uses), graphviz, clang
+#          generated playbook uses), graphviz, clang with libFuzzer's
+#          runtime (libclang-rt-14-dev, only recommended by clang) for
+#          the fuzz target
 #
 # Example: tests/install-deps.sh build test
 #
@@ -22,7 +24,7 @@ set -euo pipefail
 build_pkgs=(gcc make flex bison pkg-config libjansson-dev libxml2-dev)
 # python3-keystoneauth1 and python3-oslo.config come with python3-nova but
 # tests/lib/check-nova-conf.py imports them directly, so name them.
-test_pkgs=(clang libxml2-utils mariadb-server mariadb-client
+test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
   python3 python3-nova python3-keystonemiddleware python3-keystoneauth1
   python3-oslo.config ansible graphviz)
 

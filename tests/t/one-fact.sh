@@ -23,9 +23,10 @@ if len(names) < 10 or len(ports) < 8:
     sys.exit('could not read the role table: %r %r' % (names, ports))
 
 # same spelling, different fact: a backend's own name, a URL scheme, the
-# SMF dependency restart_on value
+# SMF dependency restart_on value, MariaDB's system schema
 allowed = {
     ('backends/mysql.c', '.name = "mysql"'),
+    ('compiler/resolve_decls.c', '"information_schema", "mysql"'),
     ('backends/rabbitmq.c', '.name = "rabbitmq"'),
     ('backends/novaconf.c', '"mysql";'),
     ('backends/smf.c', '"none"'),
