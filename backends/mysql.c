@@ -316,11 +316,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	/* secret even with --redact: MANIFEST and .gitignore stay the same */
 	f = out_add(os, ART_GRANTS, arena_printf(a, "%s/%s/mysql/grants.sql",
 	    si->host->name, si->zone_name), sb.buf, sb.len, 0600, 1);
-	f->host = si->host;
-	f->zinst = si->zone;
-	f->sinst = si;
-	f->apply = APPLY_MYSQL;
-	f->dest = ZTOPO_ZONE_DIR "/mysql/grants.sql";
+	out_for(f, si, APPLY_MYSQL, ZTOPO_ZONE_DIR "/mysql/grants.sql");
 	sb_free(&sb);
 }
 

@@ -248,8 +248,8 @@ servers(struct frag *f, const struct ir_sinst *si, enum ir_role role,
     int fallback, size_t *nout)
 {
 	const struct ir *ir = f->ir;
-	struct srv *v = arena_alloc(f->a, (ir->nsinsts + si->nout + 1) *
-	    sizeof(*v));
+	struct srv *v = arena_alloc(f->a, (ir->nrole_sinsts[role] + si->nout +
+	    1) * sizeof(*v));
 	size_t i, n = 0;
 
 	for (i = 0; i < si->nout; i++) {
@@ -263,11 +263,9 @@ servers(struct frag *f, const struct ir_sinst *si, enum ir_role role,
 		n++;
 	}
 	if (n == 0 && fallback) {
-		for (i = 0; i < ir->nsinsts; i++) {
-			const struct ir_sinst *sv = ir->sinsts[i];
+		for (i = 0; i < ir->nrole_sinsts[role]; i++) {
+			const struct ir_sinst *sv = ir->role_sinsts[role][i];
 
-			if (sv->service->role != role)
-				continue;
 			v[n].si = sv;
 			v[n].addr = addr_from(si, sv);
 			v[n].use = NULL;
@@ -808,13 +806,8 @@ write_frag(struct frag *f, struct outset *os)
 		art = out_add(os, ART_CONFIG, arena_printf(f->a, "%s/%s", dir,
 		    name), sb.buf, sb.len, secret ? 0600 : 0644, secret);
 		sb_free(&sb);
-		art->host = si0->host;
-		art->zinst = si0->zone;
-		art->sinst = si0;
-		art->apply = APPLY_INSTALL;
-		if (si0->config_dir != NULL)
-			art->dest = arena_printf(f->a, "%s/%s",
-			    si0->config_dir, name);
+		out_for(art, si0, APPLY_INSTALL, si0->config_dir == NULL ? NULL :
+		    arena_printf(f->a, "%s/%s", si0->config_dir, name));
 		art->owner = si0->service->user;
 		art->group = si0->service->group;
 	}

@@ -382,11 +382,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	/* secret even with --redact: MANIFEST and .gitignore stay the same */
 	f = out_add(os, ART_BROKER, arena_printf(a, "%s/%s/rabbitmq/setup.sh",
 	    si->host->name, si->zone_name), sb.buf, sb.len, 0700, 1);
-	f->host = si->host;
-	f->zinst = si->zone;
-	f->sinst = si;
-	f->apply = APPLY_RUN;
-	f->dest = ZTOPO_ZONE_DIR "/rabbitmq/setup.sh";
+	out_for(f, si, APPLY_RUN, ZTOPO_ZONE_DIR "/rabbitmq/setup.sh");
 	sb_free(&sb);
 	return errors;
 }

@@ -1074,13 +1074,9 @@ smf_emit(const struct ir *ir, struct outset *os, struct diag *d,
 			    (const char *)xmlBufferContent(buf),
 			    (size_t)xmlBufferLength(buf), 0644, 0);
 
-			f->host = si->host;
-			f->zinst = si->zone;
-			f->sinst = si;
-			f->apply = APPLY_IMPORT;
-			f->dest = arena_printf(a, "%s/%s.xml", si->zone ?
-			    SMF_ZONE_MANIFEST_DIR : SMF_GZ_MANIFEST_DIR,
-			    si->service->name);
+			out_for(f, si, APPLY_IMPORT, arena_printf(a, "%s/%s.xml",
+			    si->zone ? SMF_ZONE_MANIFEST_DIR :
+			    SMF_GZ_MANIFEST_DIR, si->service->name));
 			f->fmri = si->service->smf_fmri;
 		}
 		xmlBufferFree(buf);

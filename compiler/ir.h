@@ -514,6 +514,9 @@ struct ir {
 	struct ir_host		**hosts;	size_t nhosts;	/* placed ones */
 	struct ir_zinst		**zinsts;	size_t nzinsts;
 	struct ir_sinst		**sinsts;	size_t nsinsts;
+	/* the service instances of each role, in placement order */
+	struct ir_sinst		**role_sinsts[ROLE__COUNT];
+	size_t			 nrole_sinsts[ROLE__COUNT];
 	struct ir_edge		**edges;	size_t nedges;
 	const char		**targets;	size_t ntargets; /* all declared */
 };

@@ -706,6 +706,12 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall)
 	ir->nzinsts = lw.zinsts.n;
 	ir->sinsts = (struct ir_sinst **)lw.sinsts.v;
 	ir->nsinsts = lw.sinsts.n;
+	for (i = 0; i < ir->nsinsts; i++) {
+		enum ir_role r = ir->sinsts[i]->service->role;
+
+		APPEND(m->arena, ir->role_sinsts[r], ir->nrole_sinsts[r],
+		    ir->sinsts[i]);
+	}
 	ir->edges = (struct ir_edge **)lw.edges.v;
 	ir->nedges = lw.edges.n;
 	return diag_since(m->diag, mark) ? NULL : ir;

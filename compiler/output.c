@@ -80,6 +80,17 @@ out_add(struct outset *os, enum art_kind kind, const char *path,
 	return f;
 }
 
+void
+out_for(struct outfile *f, const struct ir_sinst *si, enum art_apply apply,
+    const char *dest)
+{
+	f->host = si->host;
+	f->zinst = si->zone;
+	f->sinst = si;
+	f->apply = apply;
+	f->dest = dest;
+}
+
 struct outfile *
 out_find(const struct outset *os, const char *path)
 {

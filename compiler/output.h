@@ -113,6 +113,10 @@ void		 out_init(struct outset *, struct arena *);
 struct outfile	*out_add(struct outset *, enum art_kind, const char *path,
 		    const char *data, size_t len, unsigned mode, int secret);
 struct outfile	*out_find(const struct outset *, const char *path);
+/* F belongs to service instance SI: its host, zone instance and SI; it is
+ * applied as APPLY after being installed at DEST (NULL: not installed). */
+void		 out_for(struct outfile *, const struct ir_sinst *,
+		    enum art_apply, const char *dest);
 
 /* Sort the files by path (the order MANIFEST and --check use). */
 void	out_sort(struct outset *);

@@ -454,14 +454,29 @@ cmp_int(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* Units in the order their steps are numbered: level, host, placement. */
+static int
+cmp_unit(const void *a, const void *b)
+{
+	const struct unit *x = *(const struct unit *const *)a;
+	const struct unit *y = *(const struct unit *const *)b;
+
+	if (x->level != y->level)
+		return x->level < y->level ? -1 : 1;
+	if (x->host->index != y->host->index)
+		return x->host->index < y->host->index ? -1 : 1;
+	return x->index < y->index ? -1 : x->index > y->index;
+}
+
 struct plan *
 plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 {
 	struct arena *a = ir->arena;
 	struct build b;
 	struct plan *p;
-	int *image_step, maxlevel = -1, level;
-	size_t i, j, k;
+	struct unit **order;
+	int *host_image, level = -1;
+	size_t i, j, k, *pos, npos = 0;
 
 	memset(&b, 0, sizeof(b));
 	b.arena = a;
@@ -481,17 +496,23 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 		vec_push(a, &u->arts, (void *)f);
 	}
 
-	/* stage 1: every host imports the images its zones boot from */
-	image_step = arena_alloc(a, (ir->nimages + 1) * sizeof(int));
+	/* stage 1: every host imports the images its zones boot from;
+	 * host_image[host position * nimages + image] is its step */
+	host_image = arena_alloc(a, (ir->nhosts * ir->nimages + 1) *
+	    sizeof(int));
+	for (i = 0; i < ir->nhosts; i++)
+		if ((size_t)ir->hosts[i]->index + 1 > npos)
+			npos = (size_t)ir->hosts[i]->index + 1;
+	pos = arena_alloc(a, (npos + 1) * sizeof(*pos));
 	b.stage = 1;
 	for (i = 0; i < ir->nhosts; i++) {
 		const struct ir_host *h = ir->hosts[i];
 
+		pos[h->index] = i;
 		for (j = 0; j < ir->nimages; j++) {
 			const struct ir_image *im = ir->images[j];
 			int used = 0;
 
-			image_step[j] = 0;
 			for (k = 0; k < h->nzones && !used; k++) {
 				const struct ir_zone *z = h->zones[k]->zone;
 				size_t m;
@@ -510,44 +531,27 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 				s->host = h;
 				s->image = im;
 				vec_push(a, &b.steps, s);
+				host_image[i * ir->nimages + j] = s->num;
 			}
 		}
 	}
 	if (b.steps.n == 0)
 		b.stage = 0;
 
+	/* then level by level, host by host, unit by unit: one sort, so the
+	 * cost does not grow with units x hosts */
+	order = arena_alloc(a, (b.g.units.n + 1) * sizeof(*order));
+	if (b.g.units.n > 0)
+		memcpy(order, b.g.units.v, b.g.units.n * sizeof(*order));
+	if (b.g.units.n > 1)
+		qsort(order, b.g.units.n, sizeof(*order), cmp_unit);
 	for (i = 0; i < b.g.units.n; i++) {
-		const struct unit *u = b.g.units.v[i];
+		struct unit *u = order[i];
 
-		if (u->level > maxlevel)
-			maxlevel = u->level;
-	}
-	for (level = 0; level <= maxlevel; level++) {
-		b.stage++;
-		for (i = 0; i < ir->nhosts; i++) {
-			for (j = 0; j < b.g.units.n; j++) {
-				struct unit *u = b.g.units.v[j];
-
-				if (u->host != ir->hosts[i] || u->level != level)
-					continue;
-				/* the image steps of this host */
-				for (k = 0; k < ir->nimages; k++) {
-					size_t m;
-
-					image_step[k] = 0;
-					for (m = 0; m < b.steps.n; m++) {
-						const struct plan_step *s =
-						    b.steps.v[m];
-
-						if (s->action == PLAN_IMAGE &&
-						    s->host == u->host &&
-						    s->image == ir->images[k])
-							image_step[k] = s->num;
-					}
-				}
-				unit_steps(&b, u, image_step);
-			}
-		}
+		b.stage += u->level - level;
+		level = u->level;
+		unit_steps(&b, u, &host_image[pos[u->host->index] *
+		    ir->nimages]);
 	}
 	for (i = 0; i < b.steps.n; i++) {
 		struct plan_step *s = b.steps.v[i];

@@ -297,6 +297,11 @@ test_two_irs(void)
 	CHECK(irs[1]->services[1]->uses[0].cred == irs[1]->credentials[0]);
 	CHECK(irs[0]->sinsts[0]->service == irs[0]->services[0]);
 	CHECK(irs[0]->hosts[0]->nzones == 2 && irs[1]->hosts[0]->nzones == 2);
+	/* per-role instance lists, in placement order */
+	CHECK(irs[1]->nrole_sinsts[ROLE_MYSQL] == 1 &&
+	    irs[1]->role_sinsts[ROLE_MYSQL][0]->service == irs[1]->services[0]);
+	CHECK(irs[1]->nrole_sinsts[ROLE_NONE] == 2 &&
+	    irs[1]->role_sinsts[ROLE_NONE][1]->host == irs[1]->hosts[1]);
 	/* shared and immutable */
 	CHECK(irs[0]->networks[0] == irs[1]->networks[0]);
 	CHECK(irs[0]->secrets[0] == irs[1]->secrets[0]);
