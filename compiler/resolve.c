@@ -309,6 +309,7 @@ block_prop(struct model *m, struct block *b, struct ast_dir *d)
 	const struct prop *p = NULL;
 	size_t i;
 
+	b->row = NULL;
 	for (i = 0; i < b->nprops; i++)
 		if (strcmp(b->props[i].name, d->name) == 0) {
 			p = &b->props[i];
@@ -383,18 +384,8 @@ block_prop(struct model *m, struct block *b, struct ast_dir *d)
 		    p->min == 1 ? "" : "s");
 		return -1;
 	}
+	b->row = p;
 	return p->id;
-}
-
-const struct prop *
-block_row(const struct block *b, const struct ast_dir *d)
-{
-	size_t i;
-
-	for (i = 0; i < b->nprops; i++)
-		if (strcmp(b->props[i].name, d->name) == 0)
-			return &b->props[i];
-	return NULL;
 }
 
 int
@@ -405,7 +396,7 @@ block_read(struct model *m, struct block *b, struct ast_dir *d, void *obj)
 	char *field;
 	int id = block_prop(m, b, d), rc = 0;
 
-	if (id < 0 || (p = block_row(b, d)) == NULL || p->type == PT_CUSTOM)
+	if (id < 0 || (p = b->row)->type == PT_CUSTOM)
 		return id;
 	field = (char *)obj + p->off;
 	if (p->vloc != 0)

@@ -71,6 +71,7 @@ struct block {
 	struct ast_dir		*seen[64];
 	const char		*what;		/* zone "db" */
 	struct loc		 loc;
+	const struct prop	*row;		/* block_prop's last match */
 };
 
 /* ---- resolve.c: reading values (each reports a located error and
@@ -119,8 +120,6 @@ int		 block_prop(struct model *, struct block *, struct ast_dir *);
  * typed property, so that the caller may record where it was set. */
 int		 block_read(struct model *, struct block *, struct ast_dir *,
 		    void *obj);
-/* The row of B's table D matched (after block_prop/block_read). */
-const struct prop *block_row(const struct block *, const struct ast_dir *);
 /* Reports the required properties B lacks. */
 void		 block_finish(struct model *, struct block *);
 void		*grow(struct model *, void *, size_t n, size_t size);
