@@ -34,6 +34,7 @@
 #include <string.h>
 
 #include "backend.h"
+#include "../compiler/sha256.h"
 #include "../compiler/plan.h"
 
 /* ---- YAML and shell quoting */
@@ -106,20 +107,13 @@ static const char *
 shq(struct arena *a, const char *s)
 {
 	struct strbuf sb;
-	const char *p, *r;
+	const char *r;
 
 	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
 	    "abcdefghijklmnopqrstuvwxyz0123456789_-./:=@%+,") == strlen(s))
 		return s;
 	sb_init(&sb);
-	sb_putc(&sb, '\'');
-	for (p = s; *p != '\0'; p++) {
-		if (*p == '\'')
-			sb_puts(&sb, "'\\''");
-		else
-			sb_putc(&sb, *p);
-	}
-	sb_putc(&sb, '\'');
+	sb_shquote(&sb, s);
 	r = arena_strdup(a, sb.buf);
 	sb_free(&sb);
 	return r;
@@ -532,6 +526,27 @@ once_task(struct pb *p, const struct plan_step *s, const char *cmd)
 	    "}}\"\n");
 }
 
+/* Run the step's command once per KEY (a stamp named after its SHA-256
+ * says it was done): what it does is safe to repeat, but a pass that
+ * changes nothing runs nothing. */
+static void
+stamp_task(struct pb *p, const struct plan_step *s, const char *key)
+{
+	struct arena *a = p->arena;
+	const char *done = arena_printf(a, "%s/var/ztopo/done", zroot(p, s));
+	char hex[65];
+
+	sha256_hex(key, strlen(key), hex);
+	task(p, s, NULL);
+	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
+	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
+	    "touch %s", in_zone(p, s, s->command), shq(a, done),
+	    shq(a, arena_printf(a, "%s/%s.%s", done, plan_action_name(
+	    s->action), hex))));
+	sb_printf(&p->sb, T "    creates: %s\n", jq(a, arena_printf(a,
+	    "%s/%s.%s", done, plan_action_name(s->action), hex)));
+}
+
 static void
 start_task(struct pb *p, const struct plan_step *s, const char *conf_changed)
 {
@@ -581,6 +596,21 @@ owner_task(struct pb *p, const struct plan_step *s)
 	sb_printf(&p->sb, T "  register: %s\n", reg);
 	sb_printf(&p->sb, T "  changed_when: \"'chowned' in %s.stdout\"\n",
 	    reg);
+}
+
+/* Host discovery runs again when the set of compute steps changes. */
+static const char *
+discover_key(struct pb *p, const struct plan_step *s)
+{
+	const char *key = s->command;
+	size_t i;
+
+	for (i = 0; i < s->nafter; i++) {
+		const struct plan_step *c = p->plan->steps[s->after[i] - 1];
+
+		key = arena_printf(p->arena, "%s\n%s", key, c->host->name);
+	}
+	return key;
 }
 
 /* The steps of one stage on one host. */
@@ -640,7 +670,7 @@ play(struct pb *p, size_t from, size_t to)
 			break;
 		case PLAN_START:
 			start_task(p, s, role_table[s->sinst->service->role].conf ==
-			    CONF_NOVA ?
+			    CONF_OSLO ?
 			    conf_changed : "");
 			break;
 		case PLAN_GRANTS:
@@ -652,6 +682,17 @@ play(struct pb *p, size_t from, size_t to)
 		case PLAN_RABBITMQ:
 			copy_task(p, s, NULL);
 			once_task(p, s, in_zone(p, s, shq(a, s->dest)));
+			break;
+		case PLAN_RUN:
+			copy_task(p, s, NULL);
+			once_task(p, s, in_zone(p, s, arena_printf(a,
+			    "/bin/sh %s", shq(a, s->dest))));
+			break;
+		case PLAN_DBSYNC:
+			stamp_task(p, s, s->command);
+			break;
+		case PLAN_DISCOVER:	/* again when compute nodes change */
+			stamp_task(p, s, discover_key(p, s));
 			break;
 		default:
 			break;

@@ -18,8 +18,6 @@
 #include "../compiler/output.h"
 #include "../compiler/secrets.h"
 
-/* Where ztopo installs what it applies inside a zone (grants, setup). */
-#define ZTOPO_ZONE_DIR	"/var/ztopo"
 
 struct backend {
 	const char	*name;

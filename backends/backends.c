@@ -7,7 +7,9 @@ extern const struct backend mysql_backend;
 extern const struct backend rabbitmq_backend;
 extern const struct backend vmadm_backend;
 extern const struct backend smf_backend;
-extern const struct backend novaconf_backend;
+extern const struct backend oslo_backend;
+extern const struct backend catalog_backend;
+extern const struct backend connect_backend;
 extern const struct backend ansible_backend;
 
 const struct backend *const backends[] = {
@@ -15,7 +17,9 @@ const struct backend *const backends[] = {
 	&rabbitmq_backend,
 	&vmadm_backend,
 	&smf_backend,
-	&novaconf_backend,
+	&oslo_backend,
+	&catalog_backend,
+	&connect_backend,
 	&ansible_backend,	/* last: it deploys what the others wrote */
 	NULL
 };

@@ -28,20 +28,6 @@
 
 #include "backend.h"
 
-/* Append S single-quoted for sh. */
-static void
-sh_quote(struct strbuf *sb, const char *s)
-{
-	sb_putc(sb, '\'');
-	for (; *s; s++) {
-		if (*s == '\'')
-			sb_puts(sb, "'\\''");
-		else
-			sb_putc(sb, *s);
-	}
-	sb_putc(sb, '\'');
-}
-
 static int
 is_rabbitmq(const struct ir_sinst *si)
 {
@@ -272,9 +258,9 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		if (i == 0)
 			sb_putc(&sb, '\n');
 		sb_puts(&sb, "has ");
-		sh_quote(&sb, cs[i]->vhost);
+		sb_shquote(&sb, cs[i]->vhost);
 		sb_puts(&sb, " \"$vhosts\" || rabbitmqctl add_vhost ");
-		sh_quote(&sb, cs[i]->vhost);
+		sb_shquote(&sb, cs[i]->vhost);
 		sb_putc(&sb, '\n');
 	}
 
@@ -316,7 +302,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		}
 		pw = secret_text(a, c->password, eo);
 		sb_puts(&sb, "if has ");
-		sh_quote(&sb, c->user);
+		sb_shquote(&sb, c->user);
 		sb_puts(&sb, " \"$users\"; then\n");
 		for (k = 0; k < 2; k++) {
 			const char *cmd = k == 0 ? "change_password" : "add_user";
@@ -325,14 +311,14 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 				sb_puts(&sb, "else\n");
 			if (stdin_pw) {
 				sb_puts(&sb, "\tprintf '%s\\n' ");
-				sh_quote(&sb, pw);
+				sb_shquote(&sb, pw);
 				sb_printf(&sb, " | rabbitmqctl %s ", cmd);
-				sh_quote(&sb, c->user);
+				sb_shquote(&sb, c->user);
 			} else {
 				sb_printf(&sb, "\trabbitmqctl %s ", cmd);
-				sh_quote(&sb, c->user);
+				sb_shquote(&sb, c->user);
 				sb_putc(&sb, ' ');
-				sh_quote(&sb, pw);
+				sb_shquote(&sb, pw);
 			}
 			sb_putc(&sb, '\n');
 		}
@@ -348,10 +334,10 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 					continue;
 				if (ntags++ == 0) {
 					sb_puts(&sb, "rabbitmqctl set_user_tags ");
-					sh_quote(&sb, c->user);
+					sb_shquote(&sb, c->user);
 				}
 				sb_putc(&sb, ' ');
-				sh_quote(&sb, t);
+				sb_shquote(&sb, t);
 			}
 		}
 		if (ntags)
@@ -368,15 +354,15 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		if (i == 0)
 			sb_putc(&sb, '\n');
 		sb_puts(&sb, "rabbitmqctl set_permissions -p ");
-		sh_quote(&sb, c->vhost);
+		sb_shquote(&sb, c->vhost);
 		sb_putc(&sb, ' ');
-		sh_quote(&sb, c->user);
+		sb_shquote(&sb, c->user);
 		sb_putc(&sb, ' ');
-		sh_quote(&sb, c->perm_configure);
+		sb_shquote(&sb, c->perm_configure);
 		sb_putc(&sb, ' ');
-		sh_quote(&sb, c->perm_write);
+		sb_shquote(&sb, c->perm_write);
 		sb_putc(&sb, ' ');
-		sh_quote(&sb, c->perm_read);
+		sb_shquote(&sb, c->perm_read);
 		sb_putc(&sb, '\n');
 	}
 	/* secret even with --redact: MANIFEST and .gitignore stay the same */

@@ -385,12 +385,26 @@ check_start(struct diag *d, const struct ir_service *s)
 	return 0;
 }
 
+/* A literal config value (not a list, not a secret) as text. */
+static const char *
+literal_text(struct arena *a, const struct ir_value *v)
+{
+	switch (v->kind) {
+	case IRV_INT:
+		return arena_printf(a, "%lld", v->i);
+	case IRV_BOOL:
+		return v->i ? "true" : "false";
+	default:
+		return v->s != NULL ? v->s : "";
+	}
+}
+
 static int
 check_config(struct arena *a, struct diag *d, const struct ir_service *s)
 {
 	struct hash *bad = hash_new(a);
 	const char *why;
-	size_t i;
+	size_t i, k;
 	int errors = 0;
 
 	for (i = 0; i < s->nconfig; i++) {
@@ -429,6 +443,13 @@ option:
 			errors += check_string(a, d, o->val.loc,
 			    arena_printf(a, "config option %s/%s", o->section,
 			    o->key), o->val.s, SMF_VALUE_MAX);
+		else if (o->val.kind == IRV_LIST)
+			for (k = 0; k < o->val.nitems; k++)
+				errors += check_string(a, d,
+				    o->val.items[k].loc, arena_printf(a,
+				    "config option %s/%s", o->section, o->key),
+				    literal_text(a, &o->val.items[k]),
+				    SMF_VALUE_MAX);
 	}
 	return errors;
 }
@@ -771,7 +792,7 @@ static void
 write_config(struct arena *a, struct xw *x, const struct ir_service *s)
 {
 	struct hash *done = hash_new(a);
-	size_t i, j;
+	size_t i, j, k;
 
 	for (i = 0; i < s->nconfig; i++) {
 		const char *sec = s->config[i].section;
@@ -797,6 +818,23 @@ write_config(struct arena *a, struct xw *x, const struct ir_service *s)
 			case IRV_BOOL:
 				xw_propval(x, o->key, "boolean",
 				    o->val.i ? "true" : "false");
+				break;
+			case IRV_FLOAT:		/* SMF has no such type */
+				xw_propval(x, o->key, "astring", o->val.s);
+				break;
+			case IRV_LIST:
+				xw_start(x, "property");
+				xw_attr(x, "name", o->key);
+				xw_attr(x, "type", "astring");
+				xw_start(x, "astring_list");
+				for (k = 0; k < o->val.nitems; k++) {
+					xw_start(x, "value_node");
+					xw_attr(x, "value", literal_text(a,
+					    &o->val.items[k]));
+					xw_end(x);
+				}
+				xw_end(x);
+				xw_end(x);
 				break;
 			case IRV_SECRET:	/* refused by the check */
 				break;

@@ -410,7 +410,10 @@ jvalue(struct payload *p, const struct ir_kv *kv)
 
 	switch (v->kind) {
 	case IRV_STRING:
+	case IRV_FLOAT:		/* metadata values are strings (resolve.c) */
 		return json_string(v->s);
+	case IRV_LIST:		/* config only */
+		break;
 	case IRV_INT:
 		return json_integer(v->i);
 	case IRV_BOOL:

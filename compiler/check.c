@@ -87,6 +87,14 @@ check_services(struct model *m)
 				diag_note(m->diag, m->release_loc, "release "
 				    "set here");
 		}
+		if (s->admin != NULL && s->admin->kind != CRED_KEYSTONE) {
+			diag_error(m->diag, s->loc, "admin of \"%s\" is "
+			    "credential \"%s\", a %s credential; keystone "
+			    "bootstraps a keystone credential", s->name,
+			    s->admin->name, credkind_name(s->admin->kind));
+			diag_note(m->diag, s->admin->loc, "credential \"%s\" "
+			    "is defined here", s->admin->name);
+		}
 		for (j = 0; j < s->nuses; j++) {
 			struct ir_use *u = &s->uses[j];
 			enum ir_role want;
@@ -97,7 +105,11 @@ check_services(struct model *m)
 				continue;
 			}
 			if (u->cred == NULL) {
-				if (role_table[u->service->role].serves >= 0)
+				/* keystone: the oslo backend says where a
+				 * service must log in */
+				if (role_table[u->service->role].serves >= 0 &&
+				    role_table[u->service->role].serves !=
+				    CRED_KEYSTONE)
 					diag_warning(m->diag, u->loc, "\"%s\" is "
 					    "a %s server, used without a "
 					    "credential", u->service->name,

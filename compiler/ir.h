@@ -39,6 +39,10 @@
 
 #define IR_UNSET	(-1LL)
 
+/* Where ztopo installs what it applies inside a zone (grants, setup,
+ * the environment files of custom services). */
+#define ZTOPO_ZONE_DIR	"/var/ztopo"
+
 /*
  * ---- the knowledge tables: releases.c, brands.c, roles.c
  *
@@ -127,6 +131,7 @@ enum ir_role {
 	ROLE_GLANCE_API,
 	ROLE_GLANCE_REGISTRY,
 	ROLE_PLACEMENT_API,
+	ROLE_NEUTRON_SERVER,
 	ROLE_NOVA_API,
 	ROLE_NOVA_SCHEDULER,
 	ROLE_NOVA_CONDUCTOR,
@@ -141,14 +146,59 @@ enum ir_role {
 
 enum ir_duration { DUR_CONTRACT, DUR_CHILD, DUR_TRANSIENT };
 
-enum ir_credkind { CRED_MYSQL, CRED_RABBITMQ, CRED__COUNT };
+enum ir_credkind { CRED_MYSQL, CRED_RABBITMQ, CRED_KEYSTONE, CRED__COUNT };
 
 /* Which configuration a role reads, and so where `config` goes. */
 enum role_conf {
 	CONF_NONE,	/* none ztopo writes: `config` is an error */
 	CONF_SMF,	/* SMF property groups of its manifest (custom) */
-	CONF_NOVA	/* nova.conf fragments in its --config-dir */
+	CONF_OSLO	/* oslo.config files of its project (.project):
+			 * fragments in a --config-dir (backends/oslo.c) */
 };
+
+/*
+ * The OpenStack projects whose services read oslo.config files: one row
+ * each (roles.c).  A role names its project; the project says where its
+ * files go and what its services share.
+ */
+enum ir_project {
+	PROJ_NOVA, PROJ_KEYSTONE, PROJ_GLANCE, PROJ_GLANCE_REGISTRY,
+	PROJ_PLACEMENT, PROJ_NEUTRON, PROJ__COUNT
+};
+
+/* How a project's services find their files. */
+enum proj_read {
+	PR_CONFIG_DIR,	/* --config-dir @CONFDIR@: both fragments */
+	PR_ONE_FILE	/* one file, NAME.conf in @CONFDIR@ (placement's
+			 * WSGI app reads OS_PLACEMENT_CONFIG_DIR/placement.conf
+			 * and no command line): the secret options reach the
+			 * service through oslo.config's environment source,
+			 * OS_<SECTION>__<OPTION>, from a 0600 file the start
+			 * method loads */
+};
+
+struct project_info {
+	const char	*name;		/* "nova": tree directory, file names */
+	const char	*confdir;	/* @CONFDIR@ of its services, a
+					 * template */
+	enum proj_read	 reads;
+	const char	*state_path;	/* its services' state directory */
+	const char	*lock_path;	/* [oslo_concurrency] lock_path */
+	const char	*extra_file;	/* a second file, outside the config
+					 * dir, for the options only its
+					 * registry has (neutron's
+					 * ml2_conf.ini), or NULL */
+	const char	*extra_dest;	/* ...installed here, a template */
+	int		 host;		/* [DEFAULT] host is the node name
+					 * (where the release has sections) */
+	int		 my_ip;		/* [DEFAULT] my_ip is its address */
+};
+extern const struct project_info project_table[PROJ__COUNT];
+/* The files a service of a project reads in @CONFDIR@: the options
+ * without secrets, then those with one (PR_CONFIG_DIR); PR_ONE_FILE
+ * reads NAME.conf and loads the secret ones from oslo_secret_env. */
+extern const char *const oslo_fragment[2];
+extern const char *const oslo_secret_env;
 
 /* Where a role may run. */
 enum role_zone {
@@ -156,7 +206,7 @@ enum role_zone {
 	RZ_GLOBAL	/* a global zone only (nova-compute drives vmadm) */
 };
 
-/* What a nova role's nova.conf needs, beyond [DEFAULT] host, my_ip,
+/* What a role's configuration needs, beyond [DEFAULT] host, my_ip,
  * state_path and lock_path and the options its uses give it. */
 enum {
 	NEED_API_DB	  = 1u << 0,	/* [api_database] connection */
@@ -169,7 +219,26 @@ enum {
 	NEED_VNC_PROXY	  = 1u << 6,	/* the noVNC proxy's listen address */
 	NEED_COMPUTE	  = 1u << 7,	/* compute_driver */
 	NEED_OSAPI	  = 1u << 8,	/* the API's listen ports */
-	NEED_SERVICE_USER = 1u << 9	/* [service_user] */
+	NEED_SERVICE_USER = 1u << 9,	/* [service_user] */
+	NEED_DB		  = 1u << 10,	/* [database] connection */
+	NEED_PLACEMENT_DB = 1u << 11,	/* [placement_database] connection */
+	NEED_CACHE	  = 1u << 12,	/* [cache] on memcached (keystone) */
+	NEED_NEUTRON	  = 1u << 13,	/* nova's [neutron] */
+	NEED_NOVA	  = 1u << 14,	/* neutron's [nova] and notifications */
+	NEED_ML2	  = 1u << 15,	/* neutron's ML2 plugin */
+	NEED_PASTE	  = 1u << 16,	/* glance: [paste_deploy] flavor */
+	NEED_BIND	  = 1u << 17,	/* [DEFAULT] bind_port from .ports */
+	NEED_STORE	  = 1u << 18,	/* glance's file store */
+	NEED_KS_API	  = 1u << 19,	/* placement's [api] auth_strategy */
+	NEED_KEYS	  = 1u << 20,	/* keystone's fernet and credential
+					 * key repositories */
+	NEED_DB_SQL	  = 1u << 21,	/* Folsom keystone: [sql] connection */
+	NEED_DB_FLAT	  = 1u << 22,	/* Folsom glance: [DEFAULT]
+					 * sql_connection */
+	NEED_KS_PORTS	  = 1u << 23,	/* Folsom keystone: public_port and
+					 * admin_port from .ports */
+	NEED_REGISTRY	  = 1u << 24	/* Folsom glance-api: the registry's
+					 * host and port */
 };
 
 #define ROLE_MAX_PORTS	3
@@ -177,15 +246,18 @@ enum {
 /*
  * What a role is (roles.c).  Start commands are templates: @PREFIX@ is
  * the instance's software prefix (/opt/local in a zone, /opt/tools in a
- * global zone), @CONFDIR@ its configuration directory, @PORT0@ ...
- * @PORT2@ the service's ports (its `ports`, else the role's), so that a
- * port is written once and reaches both the start command and every URL.
+ * global zone), @CONFDIR@ its configuration directory, @CONFFILES@ the
+ * fragments there (oslo_fragment, ';'-separated), @SECRETENV@ the secret
+ * environment file there, @EXTRAFILE@ its project's extra file, @PORT0@
+ * ... @PORT2@ the service's ports (its `ports`, else the role's), so
+ * that a port is written once and reaches both the start command and
+ * every URL.
  */
 struct role_info {
 	const char	*name;		/* as written in .zt: "nova-api" */
 	unsigned	 releases;	/* bit (1 << REL_x) per release */
 	enum role_conf	 conf;		/* what `config` configures */
-	const char	*confdir;	/* CONF_NOVA: @CONFDIR@, a template */
+	enum ir_project	 project;	/* CONF_OSLO: whose files */
 	const char	*exec;		/* start command template, or NULL */
 	const char	*exec_rel[REL__COUNT];	/* ...where a release runs it
 						 * differently */
@@ -204,7 +276,21 @@ struct role_info {
 	int		 serves;	/* a server of credentials of this
 					 * kind (enum ir_credkind), or -1 */
 	unsigned	 db_releases;	/* releases where it uses the DB */
-	unsigned	 needs[REL__COUNT];	/* CONF_NOVA: NEED_* */
+	unsigned	 needs[REL__COUNT];	/* CONF_OSLO: NEED_* */
+	const char	*env;		/* CONF_OSLO: NAME=VALUE its start
+					 * method sets (a template), or NULL */
+	/* an API in the keystone catalog: its type, its name there and the
+	 * path of its endpoints; NULL type: not in the catalog */
+	const char	*catalog_type, *catalog_name, *catalog_path;
+	/* per release, the commands that prepare the database its project's
+	 * services share, in order, each safe to run twice (templates), run
+	 * by its first instance before any service of the project that uses
+	 * the database starts (plan.c); NULL-ended */
+	const char	*db_sync[REL__COUNT][5];
+	const char	*region;	/* keystone: its region by default */
+	/* per release, what one instance runs once every nova-compute has
+	 * started (host discovery), or NULL */
+	const char	*after_compute[REL__COUNT];
 	enum role_zone	 zone;		/* where it may run */
 	int		 store;		/* holds data (drawn as a store) */
 };
@@ -220,10 +306,15 @@ enum ir_role	 role_serving(enum ir_credkind);
 const char	*credkind_name(enum ir_credkind);
 
 /* A value in metadata, tags or config: literal or a secret reference. */
-enum ir_vkind { IRV_STRING, IRV_INT, IRV_BOOL, IRV_SECRET };
+enum ir_vkind { IRV_STRING, IRV_INT, IRV_BOOL, IRV_SECRET, IRV_FLOAT,
+	IRV_LIST };
 struct ir_value {
 	enum ir_vkind		 kind;
-	const char		*s;		/* IRV_STRING */
+	const char		*s;		/* IRV_STRING, IRV_FLOAT (as
+						 * written) */
+	struct ir_value		*items;		/* IRV_LIST: no lists or
+						 * secrets among them */
+	size_t			 nitems;
 	long long		 i;		/* IRV_INT, IRV_BOOL (0/1) */
 	struct ir_secret	*secret;	/* IRV_SECRET */
 	struct loc		 loc;
@@ -266,6 +357,7 @@ struct ir_network {
 	size_t		 nresolvers;
 	long long	 vlan;		/* IR_UNSET: untagged */
 	long long	 mtu;		/* IR_UNSET: default */
+	int		 public;	/* public endpoints are on it */
 	uint32_t	 pool_lo, pool_hi;	/* 0, 0: no pool */
 	struct loc	 loc;
 	struct loc	 tag_loc;	/* of the nic_tag value */
@@ -292,6 +384,8 @@ struct ir_credential {
 	const char		**privileges;	/* mysql, upper case */
 	size_t			 nprivileges;
 	const char		*vhost;		/* rabbitmq */
+	const char		*project;	/* keystone */
+	const char		*domain;	/* keystone */
 	const char		*perm_configure, *perm_write, *perm_read;
 	const char		**rabbit_tags;	/* rabbitmq user tags */
 	size_t			 nrabbit_tags;
@@ -337,6 +431,8 @@ struct ir_service {
 						 * "svc:/S[:I]" (fmri.c); NULL:
 						 * unknown or invalid */
 	const char		*description;
+	struct ir_credential	*admin;		/* keystone: bootstrap admin */
+	const char		*region;	/* keystone: its region */
 	struct loc		 loc;
 	struct loc		 role_loc;
 	/* where each value was written, for located backend errors (src
@@ -477,8 +573,14 @@ struct ir_sinst {
 	const char		*nodename;	/* zone hostname or host name */
 	uint32_t		 addr;		/* primary address */
 	const char		*prefix;	/* /opt/local or /opt/tools */
-	const char		*config_dir;	/* nova roles: fragment dir */
+	const char		*config_dir;	/* CONF_OSLO: @CONFDIR@ */
+	const char		*extra_file;	/* CONF_OSLO: @EXTRAFILE@, or
+						 * NULL */
 	const char		*start;		/* start command, expanded */
+	const char		*env_file;	/* a custom service that uses
+						 * others: the file of their
+						 * connection details its start
+						 * command loads, or NULL */
 	struct ir_edge		**out;		/* edges to what it uses */
 	size_t			 nout;
 	struct loc		 loc;
@@ -527,6 +629,11 @@ struct loc	 ir_zone_loc(const struct ir_zone *, enum zone_prop);
 int		 ir_zone_sets(const struct ir_zone *, enum zone_prop);
 /* Port I of service S: its `ports', else its role's default; 0: none. */
 int		 ir_port(const struct ir_service *, size_t i);
+/* Role template TMPL (roles.c) expanded for instance SI. */
+const char	*ir_expand(struct arena *, const char *tmpl,
+		    const struct ir_sinst *);
+/* SI's address on a network marked public, else ADDR. */
+uint32_t	 ir_sinst_public_addr(const struct ir_sinst *, uint32_t addr);
 /* Address of SINST on NETWORK, or 0. */
 uint32_t	 ir_sinst_addr_on(const struct ir_sinst *, const struct ir_network *);
 const char	*ir_addr(const struct ir *, uint32_t);	/* dotted quad */

@@ -57,7 +57,17 @@ jaddrs(const struct ir *ir, const uint32_t *v, size_t n)
 static json_t *
 jvalue(const struct ir_value *v)
 {
+	json_t *l;
+	size_t i;
+
 	switch (v->kind) {
+	case IRV_FLOAT:
+		return json_pack("{s:s}", "number", v->s);
+	case IRV_LIST:
+		l = json_array();
+		for (i = 0; i < v->nitems; i++)
+			json_array_append_new(l, jvalue(&v->items[i]));
+		return l;
 	case IRV_STRING:
 		return json_string(v->s);
 	case IRV_INT:
@@ -111,6 +121,7 @@ jnetwork(const struct ir *ir, const struct ir_network *n)
 	    jaddrs(ir, n->resolvers, n->nresolvers));
 	json_object_set_new(o, "vlan", jint(n->vlan));
 	json_object_set_new(o, "mtu", jint(n->mtu));
+	json_object_set_new(o, "public", json_boolean(n->public));
 	if (n->pool_lo != 0)
 		json_object_set_new(o, "pool", json_pack("[o,o]",
 		    jaddr(ir, n->pool_lo), jaddr(ir, n->pool_hi)));
@@ -164,6 +175,9 @@ jcredential(const struct ir *ir, const struct ir_credential *c)
 		    jstrs(c->databases, c->ndatabases));
 		json_object_set_new(o, "privileges",
 		    jstrs(c->privileges, c->nprivileges));
+	} else if (c->kind == CRED_KEYSTONE) {
+		json_object_set_new(o, "project", json_string(c->project));
+		json_object_set_new(o, "domain", json_string(c->domain));
 	} else {
 		json_object_set_new(o, "vhost", json_string(c->vhost));
 		json_object_set_new(o, "permissions", json_pack("{s:s,s:s,s:s}",
@@ -220,6 +234,11 @@ jservice(const struct ir *ir, const struct ir_service *s)
 	    json_string(s->packaged ? "packaged" : "generate"));
 	json_object_set_new(o, "fmri", jstr(s->fmri));
 	json_object_set_new(o, "description", jstr(s->description));
+	if (s->role == ROLE_KEYSTONE) {
+		json_object_set_new(o, "admin", s->admin ?
+		    json_string(s->admin->name) : json_null());
+		json_object_set_new(o, "region", jstr(s->region));
+	}
 	a = json_array();
 	for (i = 0; i < s->ninstances; i++)
 		json_array_append_new(a,
@@ -378,6 +397,7 @@ jsinst(const struct ir *ir, const struct ir_sinst *si)
 	json_object_set_new(o, "prefix", json_string(si->prefix));
 	json_object_set_new(o, "config_dir", jstr(si->config_dir));
 	json_object_set_new(o, "start", jstr(si->start));
+	json_object_set_new(o, "env_file", jstr(si->env_file));
 	a = json_array();
 	for (i = 0; i < si->nout; i++)
 		json_array_append_new(a, jedge(ir, si->out[i]));

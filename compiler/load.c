@@ -66,6 +66,7 @@ ast_vkind_name(enum ast_vkind k)
 	case AV_INT:	return "integer";
 	case AV_SIZE:	return "size";
 	case AV_ADDR:	return "address";
+	case AV_FLOAT:	return "number";
 	case AV_LIST:	return "list";
 	}
 	return "value";

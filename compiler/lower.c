@@ -488,6 +488,18 @@ check_capacity(struct lower *lw, struct placement *pl, size_t npl)
 	}
 }
 
+uint32_t
+ir_sinst_public_addr(const struct ir_sinst *si, uint32_t addr)
+{
+	const struct ir_nic *nics = si->zone ? si->zone->nics : si->host->addrs;
+	size_t n = si->zone ? si->zone->nnics : si->host->naddrs, i;
+
+	for (i = 0; i < n; i++)
+		if (nics[i].network->public)
+			return nics[i].addr;
+	return addr;
+}
+
 int
 ir_port(const struct ir_service *s, size_t i)
 {
@@ -497,8 +509,8 @@ ir_port(const struct ir_service *s, size_t i)
 }
 
 /* A role template (roles.c) for instance SI. */
-static const char *
-expand(struct arena *a, const char *tmpl, const struct ir_sinst *si)
+const char *
+ir_expand(struct arena *a, const char *tmpl, const struct ir_sinst *si)
 {
 	const char *s;
 	char *out = arena_strdup(a, "");
@@ -511,6 +523,18 @@ expand(struct arena *a, const char *tmpl, const struct ir_sinst *si)
 			out = arena_printf(a, "%s%s", out, si->config_dir ?
 			    si->config_dir : "");
 			s += 9;
+		} else if (strncmp(s, "@CONFFILES@", 11) == 0) {
+			out = arena_printf(a, "%s%s;%s", out, oslo_fragment[0],
+			    oslo_fragment[1]);
+			s += 11;
+		} else if (strncmp(s, "@SECRETENV@", 11) == 0) {
+			out = arena_printf(a, "%s%s/%s", out, si->config_dir ?
+			    si->config_dir : "", oslo_secret_env);
+			s += 11;
+		} else if (strncmp(s, "@EXTRAFILE@", 11) == 0) {
+			out = arena_printf(a, "%s%s", out, si->extra_file ?
+			    si->extra_file : "");
+			s += 11;
 		} else if (strncmp(s, "@PORT", 5) == 0 && s[5] >= '0' &&
 		    s[5] < '0' + ROLE_MAX_PORTS && s[6] == '@') {
 			out = arena_printf(a, "%s%d", out,
@@ -558,13 +582,27 @@ finish_instances(struct lower *lw)
 			si->nodename = si->host->name;
 			si->addr = si->host->naddrs ? si->host->addrs[0].addr : 0;
 		}
-		if (r->confdir != NULL)
-			si->config_dir = expand(a, r->confdir, si);
+		if (r->conf == CONF_OSLO) {
+			const struct project_info *p = &project_table[r->project];
+
+			si->config_dir = ir_expand(a, p->confdir, si);
+			if (p->extra_dest != NULL)
+				si->extra_file = ir_expand(a, p->extra_dest, si);
+		}
 		if (si->service->start != NULL)
 			si->start = si->service->start;
 		else if ((exec = role_exec(si->service->role,
 		    lw->ir->release)) != NULL)
-			si->start = expand(a, exec, si);
+			si->start = ir_expand(a, exec, si);
+		/* a custom service learns where what it uses is, and its
+		 * credentials, from a file its start method loads */
+		if (si->service->role == ROLE_NONE && si->start != NULL &&
+		    si->service->nuses > 0) {
+			si->env_file = arena_printf(a, "%s/env/%s.env",
+			    ZTOPO_ZONE_DIR, si->service->name);
+			si->start = arena_printf(a, ". %s && %s", si->env_file,
+			    si->start);
+		}
 	}
 }
 

@@ -29,6 +29,8 @@ void	sb_free(struct strbuf *);
 void	sb_putc(struct strbuf *, int);
 void	sb_puts(struct strbuf *, const char *);
 void	sb_putn(struct strbuf *, const char *, size_t);
+void	sb_shquote(struct strbuf *, const char *);	/* single-quoted */
+void	sb_urlencode(struct strbuf *, const char *);	/* percent-encoded */
 void	sb_printf(struct strbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));
 
@@ -40,6 +42,8 @@ enum art_kind {
 			 * instance or global zone (nova.conf fragments) */
 	ART_GRANTS,	/* MySQL accounts of a server instance */
 	ART_BROKER,	/* RabbitMQ accounts of a server instance */
+	ART_BOOTSTRAP,	/* a script run once by a service instance's zone,
+			 * before it starts (.before_start) or after */
 	ART_ROLLOUT	/* the playbook and its inventory */
 };
 
@@ -83,6 +87,9 @@ struct outfile {
 	const char		*zpool;		/* ART_PAYLOAD: its pool */
 	const struct payload_key *keys;		/* ART_PAYLOAD: sorted */
 	size_t			 nkeys;
+	int			 before_start;	/* ART_BOOTSTRAP */
+	const char		*title;		/* ART_BOOTSTRAP: what it does,
+						 * for the plan */
 };
 
 /*

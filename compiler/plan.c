@@ -97,6 +97,85 @@ new_unit(struct graph *g, const struct ir_host *h, const struct ir_zinst *zi)
 	return u;
 }
 
+/* Does SI use a database through a credential in this release? */
+static int
+uses_db(const struct ir_sinst *si)
+{
+	size_t i;
+
+	for (i = 0; i < si->nout; i++)
+		if (si->out[i]->use->needed && si->out[i]->use->cred != NULL &&
+		    si->out[i]->use->cred->kind == CRED_MYSQL)
+			return 1;
+	return 0;
+}
+
+/* Does unit FROM depend on TO, directly or not? */
+static int
+reaches(struct graph *g, const struct unit *from, const struct unit *to)
+{
+	struct hash *seen = hash_new(g->arena);
+	struct vec todo = { 0 };
+	size_t i;
+
+	vec_push(g->arena, &todo, (void *)from);
+	while (todo.n > 0) {
+		const struct unit *u = todo.v[--todo.n];
+
+		if (u == to)
+			return 1;
+		if (!hash_put(seen, arena_printf(g->arena, "%d", u->index),
+		    (void *)u))
+			continue;
+		for (i = 0; i < u->deps.n; i++)
+			vec_push(g->arena, &todo, u->deps.v[i]);
+	}
+	return 0;
+}
+
+/*
+ * A project's database is prepared by the first instance of its role
+ * with db_sync (roles.c): the units of the project's other services come
+ * after that unit -- unless that unit already needs them (then the start
+ * order within the uses decides).
+ */
+static void
+sync_deps(struct graph *g, const struct ir *ir)
+{
+	size_t i, j;
+	int r;
+
+	for (r = 0; r < ROLE__COUNT; r++) {
+		const struct role_info *ri = &role_table[r];
+		const struct ir_sinst *sy;
+		struct unit *su;
+
+		if (ri->db_sync[ir->release][0] == NULL ||
+		    ir->nrole_sinsts[r] == 0)
+			continue;
+		sy = ir->role_sinsts[r][0];
+		if (!uses_db(sy) || (su = unit_of(g, sy)) == NULL)
+			continue;
+		for (i = 0; i < ir->nsinsts; i++) {
+			const struct ir_sinst *si = ir->sinsts[i];
+			const struct role_info *ci = &role_table[si->service->role];
+			struct unit *cu = unit_of(g, si);
+
+			if (ci->conf != CONF_OSLO || ci->project != ri->project ||
+			    si->service->role == (enum ir_role)r ||
+			    cu == NULL || cu == su)
+				continue;
+			for (j = 0; j < cu->deps.n; j++)
+				if (cu->deps.v[j] == su)
+					break;
+			if (j < cu->deps.n || reaches(g, su, cu))
+				continue;
+			vec_push(g->arena, &cu->deps, su);
+			vec_push(g->arena, &cu->via, NULL);
+		}
+	}
+}
+
 static void
 graph_build(struct graph *g, struct arena *a, struct diag *d,
     const struct ir *ir)
@@ -265,6 +344,7 @@ struct build {
 	struct vec		 steps;
 	int			 stage;
 	const char		*uuid, *zpool;	/* of the current unit */
+	struct vec		 computes;	/* nova-compute start steps */
 };
 
 static struct plan_step *
@@ -348,6 +428,25 @@ start_order(struct arena *a, const struct unit *u,
 	vec_push(a, out, (void *)si);
 }
 
+/* The scripts SI's zone runs before it starts (BEFORE) or after. */
+static void
+run_steps(struct build *b, struct unit *u, const struct ir_sinst *si,
+    int before)
+{
+	struct plan_step *s;
+	size_t i;
+
+	for (i = 0; i < u->arts.n; i++) {
+		const struct outfile *f = u->arts.v[i];
+
+		if (f->kind != ART_BOOTSTRAP || f->sinst != si ||
+		    f->before_start != before)
+			continue;
+		s = add_step(b, PLAN_RUN, u, si, f);
+		s->dest = f->dest;
+	}
+}
+
 static void
 unit_steps(struct build *b, struct unit *u, const int *image_step)
 {
@@ -413,12 +512,26 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 		const struct ir_sinst *si = order.v[i];
 		const struct ir_service *sv = si->service;
 
+		/* the first instance prepares the service's database */
+		if (si == sv->instances[0] && uses_db(si)) {
+			const char *const *c =
+			    role_table[sv->role].db_sync[b->ir->release];
+
+			for (j = 0; c[j] != NULL; j++) {
+				s = add_step(b, PLAN_DBSYNC, u, si, NULL);
+				s->command = ir_expand(a, c[j], si);
+			}
+		}
+		run_steps(b, u, si, 1);
 		/* a manifest ztopo wrote, or the package's */
 		if (sv->smf_fmri != NULL && (sv->packaged ||
 		    art_of(u, ART_MANIFEST, si) != NULL)) {
 			s = add_step(b, PLAN_START, u, si, NULL);
 			s->fmri = sv->smf_fmri;
+			if (sv->role == ROLE_NOVA_COMPUTE)
+				vec_push(a, &b->computes, s);
 		}
+		run_steps(b, u, si, 0);
 		if ((f = art_of(u, ART_GRANTS, si)) != NULL) {
 			s = add_step(b, PLAN_GRANTS, u, si, f);
 			s->dest = f->dest;
@@ -444,6 +557,44 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 	}
 	if (start < b->steps.n)
 		u->last = (int)b->steps.n;
+}
+
+/* Last, once every compute node runs: what the API instance that runs
+ * it (the first of a role with after_compute) does then. */
+static void
+discover(struct build *b)
+{
+	const struct ir *ir = b->ir;
+	const struct ir_sinst *si = NULL;
+	const struct unit *u;
+	struct plan_step *s;
+	size_t i;
+	int r;
+
+	if (b->computes.n == 0)
+		return;
+	for (r = 0; r < ROLE__COUNT && si == NULL; r++)
+		if (role_table[r].after_compute[ir->release] != NULL &&
+		    ir->nrole_sinsts[r] > 0)
+			si = ir->role_sinsts[r][0];
+	if (si == NULL || (u = unit_of(&b->g, si)) == NULL)
+		return;
+	b->uuid = NULL;
+	b->zpool = NULL;
+	for (i = 0; i < u->arts.n; i++) {
+		const struct outfile *f = u->arts.v[i];
+
+		if (f->kind == ART_PAYLOAD) {
+			b->uuid = f->zone_uuid;
+			b->zpool = f->zpool;
+		}
+	}
+	b->stage++;
+	s = add_step(b, PLAN_DISCOVER, u, si, NULL);
+	s->command = ir_expand(b->arena, role_table[si->service->role].
+	    after_compute[ir->release], si);
+	for (i = 0; i < b->computes.n; i++)
+		add_after(b, s, ((struct plan_step *)b->computes.v[i])->num);
 }
 
 static int
@@ -483,6 +634,7 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 	b.ir = ir;
 	b.os = os;
 	graph_build(&b.g, a, d, ir);
+	sync_deps(&b.g, ir);
 	if (graph_order(&b.g) > 0)
 		return NULL;
 	/* each artifact to the unit it is deployed in */
@@ -553,6 +705,7 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 		unit_steps(&b, u, &host_image[pos[u->host->index] *
 		    ir->nimages]);
 	}
+	discover(&b);
 	for (i = 0; i < b.steps.n; i++) {
 		struct plan_step *s = b.steps.v[i];
 

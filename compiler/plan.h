@@ -20,6 +20,10 @@ enum plan_action {
 	PLAN_START,		/* sinst: svcadm enable -s fmri */
 	PLAN_GRANTS,		/* file: install as dest, feed to mysql */
 	PLAN_RABBITMQ,		/* file: install as dest, run it */
+	PLAN_DBSYNC,		/* command: prepare sinst's database */
+	PLAN_RUN,		/* file: install as dest, run it (keystone's
+				 * bootstrap and catalog) */
+	PLAN_DISCOVER,		/* command: after every nova-compute */
 	PLAN__COUNT
 };
 
@@ -37,6 +41,8 @@ struct plan_step {
 	const char		*owner, *group;	/* PLAN_CONFIG: chown, or NULL */
 	const char		*zone_uuid;	/* from the payload, or NULL */
 	const char		*zpool;		/* from the payload: "zones" */
+	const char		*command;	/* PLAN_DBSYNC, PLAN_DISCOVER:
+						 * run in the zone */
 	int			*after;		/* steps that must be done */
 	size_t			 nafter;
 };

@@ -19,6 +19,9 @@ static const char *const action_names[PLAN__COUNT] = {
 	[PLAN_START] = "start-service",
 	[PLAN_GRANTS] = "apply-grants",
 	[PLAN_RABBITMQ] = "setup-rabbitmq",
+	[PLAN_DBSYNC] = "sync-database",
+	[PLAN_RUN] = "run-script",
+	[PLAN_DISCOVER] = "discover-hosts",
 };
 
 const char *
@@ -59,6 +62,14 @@ plan_step_title(struct arena *a, const struct plan_step *s)
 		    where(a, s));
 	case PLAN_RABBITMQ:
 		return arena_printf(a, "set up RabbitMQ %s", where(a, s));
+	case PLAN_DBSYNC:
+		return arena_printf(a, "prepare the database of %s %s", svc,
+		    where(a, s));
+	case PLAN_RUN:
+		return arena_printf(a, "%s %s", s->file->title, where(a, s));
+	case PLAN_DISCOVER:
+		return arena_printf(a, "map the compute hosts to cells %s",
+		    where(a, s));
 	case PLAN__COUNT:
 		break;
 	}
@@ -77,7 +88,11 @@ step_detail(struct arena *a, const struct plan_step *s)
 	case PLAN_CONFIG:
 	case PLAN_GRANTS:
 	case PLAN_RABBITMQ:
+	case PLAN_RUN:
 		return arena_printf(a, "%s -> %s", s->file->path, s->dest);
+	case PLAN_DBSYNC:
+	case PLAN_DISCOVER:
+		return s->command;
 	case PLAN_MANIFEST:
 		return arena_printf(a, "%s -> %s", s->file->path, s->dest);
 	case PLAN_START:
@@ -183,6 +198,9 @@ plan_print_json(const struct plan *p, FILE *fp)
 			json_object_set_new(o, "dest", json_string(s->dest));
 		if (s->fmri != NULL)
 			json_object_set_new(o, "fmri", json_string(s->fmri));
+		if (s->command != NULL)
+			json_object_set_new(o, "command",
+			    json_string(s->command));
 		if (s->zone_uuid != NULL)
 			json_object_set_new(o, "zone_uuid",
 			    json_string(s->zone_uuid));

@@ -483,41 +483,20 @@ secret_use(struct model *m, struct ir_secret *s, struct loc l)
 	*PUSH(m, s->uses, s->nuses) = l;
 }
 
-/*
- * A value for metadata or config: a string, integer, true/false, or
- * `secret NAME`.
- */
-int
-get_value(struct model *m, struct ast_dir *d, struct ir_value *out,
-    int secrets_ok)
+/* A single literal V as a value; 0, or -1 if V is a list. */
+static int
+scalar_value(struct ast_value *v, struct ir_value *out, int config)
 {
-	struct ast_value *v = d->args;
-
-	memset(out, 0, sizeof(*out));
-	if (d->nargs == 2 && v->kind == AV_WORD && strcmp(v->s, "secret") == 0) {
-		if (!secrets_ok) {
-			diag_error(m->diag, v->loc, "a secret cannot be used "
-			    "here: %s would be written in clear", d->name);
-			return -1;
-		}
-		out->kind = IRV_SECRET;
-		out->loc = loc_span(v->loc, v->next->loc);
-		if ((out->secret = lookup_obj(m, K_SECRET, v->next)) == NULL)
-			return -1;
-		secret_use(m, out->secret, out->loc);
-		return 0;
-	}
-	if (d->nargs != 1) {
-		diag_error(m->diag, d->loc, "%s takes one value (a string, "
-		    "number, true/false%s)", d->name,
-		    secrets_ok ? " or secret NAME" : "");
-		return -1;
-	}
 	out->loc = v->loc;
 	switch (v->kind) {
 	case AV_STRING:
 	case AV_ADDR:
+	case AV_SIZE:
 		out->kind = IRV_STRING;
+		out->s = v->s;
+		return 0;
+	case AV_FLOAT:
+		out->kind = config ? IRV_FLOAT : IRV_STRING;
 		out->s = v->s;
 		return 0;
 	case AV_INT:
@@ -533,15 +512,62 @@ get_value(struct model *m, struct ast_dir *d, struct ir_value *out,
 			out->s = v->s;
 		}
 		return 0;
-	case AV_SIZE:
-		out->kind = IRV_STRING;
-		out->s = v->s;
-		return 0;
 	case AV_LIST:
 		break;
 	}
-	type_error(m, v, d->name, "a single value");
 	return -1;
+}
+
+/*
+ * A value for metadata or config: a string, number, true/false, or (with
+ * GV_SECRET) `secret NAME`; with GV_LIST also a list of literals.
+ */
+int
+get_value(struct model *m, struct ast_dir *d, struct ir_value *out,
+    int flags)
+{
+	struct ast_value *v = d->args;
+	size_t i;
+
+	memset(out, 0, sizeof(*out));
+	if (d->nargs == 2 && v->kind == AV_WORD && strcmp(v->s, "secret") == 0) {
+		if (!(flags & GV_SECRET)) {
+			diag_error(m->diag, v->loc, "a secret cannot be used "
+			    "here: %s would be written in clear", d->name);
+			return -1;
+		}
+		out->kind = IRV_SECRET;
+		out->loc = loc_span(v->loc, v->next->loc);
+		if ((out->secret = lookup_obj(m, K_SECRET, v->next)) == NULL)
+			return -1;
+		secret_use(m, out->secret, out->loc);
+		return 0;
+	}
+	if (d->nargs != 1) {
+		diag_error(m->diag, d->loc, "%s takes one value (a string, "
+		    "number, true/false%s%s)", d->name,
+		    flags & GV_LIST ? ", a [list]" : "",
+		    flags & GV_SECRET ? " or secret NAME" : "");
+		return -1;
+	}
+	if (scalar_value(v, out, (flags & GV_LIST) != 0) == 0)
+		return 0;
+	if (!(flags & GV_LIST)) {
+		type_error(m, v, d->name, "a single value");
+		return -1;
+	}
+	out->kind = IRV_LIST;
+	out->loc = v->loc;
+	out->nitems = v->nitems;
+	out->items = arena_alloc(m->arena, (v->nitems + 1) *
+	    sizeof(*out->items));
+	for (i = 0; i < v->nitems; i++)
+		if (scalar_value(v->items[i], &out->items[i], 1) != 0) {
+			diag_error(m->diag, v->items[i]->loc, "%s takes a list "
+			    "of values, not of lists", d->name);
+			return -1;
+		}
+	return 0;
 }
 
 /* key value; lines of a metadata-like block. */
@@ -573,7 +599,7 @@ get_kvs(struct model *m, struct ast_dir *blk, size_t *n, int secrets_ok,
 		e = PUSH(m, kv, k);
 		e->key = c->name;
 		e->loc = c->loc;
-		if (get_value(m, c, &e->val, secrets_ok) != 0)
+		if (get_value(m, c, &e->val, secrets_ok ? GV_SECRET : 0) != 0)
 			k--;
 	}
 	*n = k;

@@ -100,9 +100,13 @@ const char *const *table_names(struct arena *, const void *table,
 		    size_t stride, size_t n);
 #define TABLE_NAMES(m, table, n) table_names((m)->arena, (table),	\
 	    sizeof((table)[0]), (n))
-/* A value of metadata or config: literal, or `secret NAME' if allowed. */
+/* A value of metadata or config: literal, or `secret NAME' (GV_SECRET),
+ * or a [list] of literals (GV_LIST: config, whose numbers with a fraction
+ * stay IRV_FLOAT). */
+#define GV_SECRET	0x1
+#define GV_LIST		0x2
 int		 get_value(struct model *, struct ast_dir *, struct ir_value *,
-		    int secrets_ok);
+		    int flags);
 /* key value; lines of a metadata-like block. */
 struct ir_kv	*get_kvs(struct model *, struct ast_dir *, size_t *,
 		    int secrets_ok, const char *what);

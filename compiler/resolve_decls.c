@@ -43,7 +43,8 @@ read_openstack(struct model *m, struct ast_dir *d)
 
 /* ---- network */
 
-enum { NW_TAG, NW_SUBNET, NW_GATEWAY, NW_RESOLVERS, NW_VLAN, NW_MTU, NW_POOL };
+enum { NW_TAG, NW_SUBNET, NW_GATEWAY, NW_RESOLVERS, NW_VLAN, NW_MTU, NW_POOL,
+	NW_PUBLIC };
 #define N	struct ir_network
 static const struct prop network_props[] = {
 	{ "nic_tag", NW_TAG, 1, 1, P_REQUIRED, PT_STRING, offsetof(N, nic_tag),
@@ -54,6 +55,7 @@ static const struct prop network_props[] = {
 	PROP_INT("vlan", NW_VLAN, N, vlan, 1, 4094),
 	PROP_INT("mtu", NW_MTU, N, mtu, 576, 9000),
 	PROP_CUSTOM("pool", NW_POOL, 2, 2, 0),
+	PROP_SCALAR("public", NW_PUBLIC, 0, PT_BOOL, N, public, 0),
 };
 
 uint32_t *
@@ -296,7 +298,7 @@ read_secret(struct model *m, struct decl *dc)
 /* ---- credential */
 
 enum { CR_KIND, CR_USER, CR_DATABASES, CR_PRIVS, CR_PASSWORD, CR_VHOST,
-	CR_PERMS, CR_TAGS, CR_ANYHOST };
+	CR_PERMS, CR_TAGS, CR_ANYHOST, CR_PROJECT, CR_DOMAIN, CR__COUNT };
 #define C	struct ir_credential
 static const struct prop cred_props[] = {
 	PROP_CUSTOM("kind", CR_KIND, 1, 1, P_REQUIRED),
@@ -308,6 +310,18 @@ static const struct prop cred_props[] = {
 	PROP_CUSTOM("permissions", CR_PERMS, 3, 3, 0),
 	PROP_CUSTOM("tags", CR_TAGS, 1, 8, 0),
 	PROP_SCALAR("any_host", CR_ANYHOST, 0, PT_BOOL, C, any_host, 0),
+	PROP_SCALAR("project", CR_PROJECT, 0, PT_STRING, C, project, 0),
+	PROP_SCALAR("domain", CR_DOMAIN, 0, PT_STRING, C, domain, 0),
+};
+
+/* The kind each property is for: -1 all (cred_props order). */
+static const int cred_prop_kind[CR__COUNT] = {
+	[CR_KIND] = -1, [CR_USER] = -1, [CR_PASSWORD] = -1,
+	[CR_DATABASES] = CRED_MYSQL, [CR_PRIVS] = CRED_MYSQL,
+	[CR_ANYHOST] = CRED_MYSQL,
+	[CR_VHOST] = CRED_RABBITMQ, [CR_PERMS] = CRED_RABBITMQ,
+	[CR_TAGS] = CRED_RABBITMQ,
+	[CR_PROJECT] = CRED_KEYSTONE, [CR_DOMAIN] = CRED_KEYSTONE,
 };
 
 /*
@@ -377,7 +391,7 @@ read_credential(struct model *m, struct decl *dc)
 {
 	const char *kinds[CRED__COUNT];
 	struct ir_credential *c = dc->obj;
-	struct ast_dir *d, *by[9] = { NULL };
+	struct ast_dir *d, *by[CR__COUNT] = { NULL };
 	struct block b;
 	size_t i;
 	int k = -1;
@@ -499,18 +513,14 @@ read_credential(struct model *m, struct decl *dc)
 	block_finish(m, &b);
 	if (k < 0)
 		return;
-	/* properties of the other kind */
-	for (i = 0; i < 9; i++) {
-		int mysql_only = i == CR_DATABASES || i == CR_PRIVS;
-		int mq_only = i == CR_VHOST || i == CR_PERMS || i == CR_TAGS;
-
-		if (by[i] != NULL && ((mysql_only && c->kind != CRED_MYSQL) ||
-		    (mq_only && c->kind != CRED_RABBITMQ)))
+	/* properties of another kind */
+	for (i = 0; i < CR__COUNT; i++)
+		if (by[i] != NULL && cred_prop_kind[i] >= 0 &&
+		    cred_prop_kind[i] != (int)c->kind)
 			diag_error(m->diag, by[i]->loc, "%s applies to %s "
 			    "credentials, and \"%s\" is a %s credential",
-			    by[i]->name, kinds[mysql_only ? CRED_MYSQL :
-			    CRED_RABBITMQ], c->name, kinds[c->kind]);
-	}
+			    by[i]->name, kinds[cred_prop_kind[i]], c->name,
+			    kinds[c->kind]);
 	if (c->kind == CRED_MYSQL) {
 		const char *why;
 
@@ -538,6 +548,12 @@ read_credential(struct model *m, struct decl *dc)
 			    c->name, why);
 		if (c->nprivileges == 0 && by[CR_PRIVS] == NULL)
 			*PUSH(m, c->privileges, c->nprivileges) = "ALL";
+	} else if (c->kind == CRED_KEYSTONE) {
+		/* the project and domain every install guide gives services */
+		if (c->project == NULL)
+			c->project = "service";
+		if (c->domain == NULL)
+			c->domain = "Default";
 	} else {
 		if (c->vhost == NULL)
 			c->vhost = "/";

@@ -14,7 +14,7 @@
 
 enum { SV_ROLE, SV_START, SV_STOP, SV_REFRESH, SV_USER, SV_GROUP, SV_PRIVS,
 	SV_WORKDIR, SV_ENV, SV_DURATION, SV_TIMEOUT, SV_PORTS, SV_USES,
-	SV_CONFIG, SV_MANIFEST, SV_FMRI, SV_DESCRIPTION };
+	SV_CONFIG, SV_MANIFEST, SV_FMRI, SV_DESCRIPTION, SV_ADMIN, SV_REGION };
 #define S	struct ir_service
 static const struct prop service_props[] = {
 	PROP_CUSTOM("role", SV_ROLE, 1, 1, 0),
@@ -36,6 +36,8 @@ static const struct prop service_props[] = {
 	PROP_SCALAR_AT("fmri", SV_FMRI, PT_STRING, S, fmri, fmri_loc),
 	PROP_SCALAR_AT("description", SV_DESCRIPTION, PT_STRING, S,
 	    description, description_loc),
+	PROP_REF("admin", SV_ADMIN, 0, S, admin, K_CREDENTIAL),
+	PROP_SCALAR("region", SV_REGION, 0, PT_STRING, S, region, 0),
 };
 
 static const char *
@@ -90,7 +92,7 @@ read_config(struct model *m, struct ir_service *s, struct ast_dir *blk)
 			op->key = o->name;
 			op->loc = o->loc;
 			op->section_loc = sec->loc;
-			if (get_value(m, o, &op->val, 1) != 0)
+			if (get_value(m, o, &op->val, GV_SECRET | GV_LIST) != 0)
 				s->nconfig--;
 			else
 				hash_put(seen, key,
@@ -244,6 +246,18 @@ read_service(struct model *m, struct decl *dc)
 		    "\"%s\" reads no configuration file that ztopo writes, so "
 		    "config would be written nowhere", role_table[s->role].name,
 		    s->name);
+	for (i = SV_ADMIN; i <= SV_REGION; i++) {
+		struct ast_dir *kd = b.seen[i];
+
+		if (kd != NULL && role_table[s->role].serves != CRED_KEYSTONE)
+			diag_error(m->diag, kd->loc, "%s applies to a keystone "
+			    "service, and \"%s\" is %s%s service", kd->name,
+			    s->name, s->role == ROLE_NONE ? "a custom" : "a ",
+			    s->role == ROLE_NONE ? "" :
+			    role_table[s->role].name);
+	}
+	if (s->region == NULL)
+		s->region = role_table[s->role].region;
 	if (!s->duration_set)
 		s->duration = role_table[s->role].duration;
 	if (s->role == ROLE_NONE && s->start == NULL && !s->packaged &&

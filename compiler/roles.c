@@ -15,15 +15,62 @@
 #define Z	(1u << REL_ZED)
 
 #define NOVA_EXEC(bin)	"@PREFIX@/bin/" bin " --config-dir @CONFDIR@"
-#define NOVA_CONFDIR	"@PREFIX@/etc/nova/nova.conf.d"
+#define NOVA_MANAGE(c)	"@PREFIX@/bin/nova-manage --config-dir @CONFDIR@ " c
 #define OPENSTACK_DOC(p) "https://docs.openstack.org/" p "/"
+/* Zed's WSGI APIs, run by uwsgi on their first port */
+#define UWSGI(app)	"@PREFIX@/bin/uwsgi --master --processes 2 "	\
+	"--http-socket :@PORT0@ --wsgi-file @PREFIX@/bin/" app
 
 /* the fields every nova role shares */
 #define NOVA_ROLE(bin)							\
-	.name = bin, .conf = CONF_NOVA, .confdir = NOVA_CONFDIR,	\
+	.name = bin, .conf = CONF_OSLO, .project = PROJ_NOVA,		\
 	.exec = NOVA_EXEC(bin), .duration = DUR_CHILD,			\
 	.reload = ":kill -HUP", .reload_flags = RF_OSLO_SIGHUP,		\
 	.doc_name = "nova", .doc_uri = OPENSTACK_DOC("nova"), .serves = -1
+
+/*
+ * The oslo.config projects.  @CONFDIR@ is where a service's fragments
+ * are installed; the start commands of roles.c pass it on.
+ */
+const char *const oslo_fragment[2] = {
+	"10-ztopo.conf", "20-ztopo-secrets.conf"
+};
+const char *const oslo_secret_env = "ztopo-secrets.env";
+
+const struct project_info project_table[PROJ__COUNT] = {
+	[PROJ_NOVA] = {
+		.name = "nova", .confdir = "@PREFIX@/etc/nova/nova.conf.d",
+		.reads = PR_CONFIG_DIR, .state_path = "/var/lib/nova",
+		.lock_path = "/var/lib/nova/tmp", .host = 1, .my_ip = 1,
+	},
+	[PROJ_KEYSTONE] = {
+		.name = "keystone",
+		.confdir = "@PREFIX@/etc/keystone/keystone.conf.d",
+		.reads = PR_CONFIG_DIR,
+	},
+	[PROJ_GLANCE] = {
+		.name = "glance",
+		.confdir = "@PREFIX@/etc/glance/glance-api.conf.d",
+		.reads = PR_CONFIG_DIR, .lock_path = "/var/lib/glance/tmp",
+	},
+	[PROJ_GLANCE_REGISTRY] = {	/* Folsom */
+		.name = "glance-registry",
+		.confdir = "@PREFIX@/etc/glance/glance-registry.conf.d",
+		.reads = PR_CONFIG_DIR,
+	},
+	[PROJ_PLACEMENT] = {
+		.name = "placement", .confdir = "@PREFIX@/etc/placement",
+		.reads = PR_ONE_FILE,
+	},
+	[PROJ_NEUTRON] = {
+		.name = "neutron",
+		.confdir = "@PREFIX@/etc/neutron/neutron.conf.d",
+		.reads = PR_CONFIG_DIR, .state_path = "/var/lib/neutron",
+		.lock_path = "/var/lib/neutron/tmp", .host = 1,
+		.extra_file = "ml2_conf.ini",
+		.extra_dest = "@PREFIX@/etc/neutron/plugins/ml2/ml2_conf.ini",
+	},
+};
 
 const struct role_info role_table[ROLE__COUNT] = {
 	[ROLE_NONE] = {
@@ -61,46 +108,97 @@ const struct role_info role_table[ROLE__COUNT] = {
 	[ROLE_KEYSTONE] = {
 		.name = "keystone", .releases = F | Z,
 		/* Folsom's keystone-all takes its ports from keystone.conf */
-		.exec = "@PREFIX@/bin/keystone-all --config-dir "
-		    "@PREFIX@/etc/keystone",
-		/* keystone-all went away in Newton; Zed runs the WSGI app */
-		.exec_rel[REL_ZED] = "@PREFIX@/bin/uwsgi --master --processes "
-		    "2 --http-socket :@PORT0@ --wsgi-file "
-		    "@PREFIX@/bin/keystone-wsgi-public",
+		.exec = "@PREFIX@/bin/keystone-all --config-dir @CONFDIR@",
+		/* keystone-all went away in Newton; Zed runs the WSGI app,
+		 * which reads the files OS_KEYSTONE_CONFIG_FILES names in
+		 * OS_KEYSTONE_CONFIG_DIR */
+		.exec_rel[REL_ZED] = "/usr/bin/env OS_KEYSTONE_CONFIG_DIR="
+		    "@CONFDIR@ 'OS_KEYSTONE_CONFIG_FILES=@CONFFILES@' "
+		    UWSGI("keystone-wsgi-public"),
+		.conf = CONF_OSLO, .project = PROJ_KEYSTONE,
 		.user = "keystone", .group = "keystone",
 		.ports = { 5000, 35357 }, .duration = DUR_CHILD,
 		.common_name = "OpenStack Identity", .doc_name = "keystone",
 		.doc_uri = OPENSTACK_DOC("keystone"),
-		.serves = -1, .db_releases = F | Z,
+		.serves = CRED_KEYSTONE, .db_releases = F | Z,
+		.needs = {
+			[REL_FOLSOM] = NEED_DB_SQL | NEED_KS_PORTS,
+			[REL_ZED] = NEED_DB | NEED_CACHE | NEED_KEYS,
+		},
+		.catalog_type = "identity", .catalog_name = "keystone",
+		.catalog_path = "/v3", .region = "RegionOne",
+		.db_sync[REL_ZED] = { "@PREFIX@/bin/keystone-manage --config-dir "
+		    "@CONFDIR@ db_sync" },
 	},
 	[ROLE_GLANCE_API] = {
 		.name = "glance-api", .releases = F | Z,
-		.exec = "@PREFIX@/bin/glance-api --config-dir "
-		    "@PREFIX@/etc/glance",
+		.exec = "@PREFIX@/bin/glance-api --config-dir @CONFDIR@",
+		.conf = CONF_OSLO, .project = PROJ_GLANCE,
 		.user = "glance", .group = "glance",
 		.ports = { 9292 }, .duration = DUR_CHILD,
 		.common_name = "OpenStack Image API", .doc_name = "glance",
 		.doc_uri = OPENSTACK_DOC("glance"),
 		.serves = -1, .db_releases = F | Z,
+		.needs = {
+			[REL_FOLSOM] = NEED_DB_FLAT | NEED_BIND | NEED_PASTE |
+			    NEED_REGISTRY | NEED_AUTHTOKEN,
+			[REL_ZED] = NEED_DB | NEED_AUTHTOKEN | NEED_PASTE |
+			    NEED_BIND | NEED_STORE,
+		},
+		.catalog_type = "image", .catalog_name = "glance",
+		.catalog_path = "",
+		.db_sync[REL_ZED] = { "@PREFIX@/bin/glance-manage --config-dir "
+		    "@CONFDIR@ db_sync" },
 	},
 	[ROLE_GLANCE_REGISTRY] = {
 		.name = "glance-registry", .releases = F,
-		.exec = "@PREFIX@/bin/glance-registry --config-dir "
-		    "@PREFIX@/etc/glance",
+		.exec = "@PREFIX@/bin/glance-registry --config-dir @CONFDIR@",
+		.conf = CONF_OSLO, .project = PROJ_GLANCE_REGISTRY,
 		.user = "glance", .group = "glance",
 		.ports = { 9191 }, .duration = DUR_CHILD,
 		.common_name = "OpenStack Image registry", .doc_name = "glance",
 		.doc_uri = OPENSTACK_DOC("glance"),
 		.serves = -1, .db_releases = F,
+		.needs = { [REL_FOLSOM] = NEED_DB_FLAT | NEED_BIND | NEED_PASTE |
+		    NEED_AUTHTOKEN },
 	},
 	[ROLE_PLACEMENT_API] = {
 		.name = "placement-api", .releases = Z,
-		.exec = "@PREFIX@/bin/placement-api --port @PORT0@",
+		/* the WSGI app reads @CONFDIR@/placement.conf and takes its
+		 * secret options from the environment (PR_ONE_FILE) */
+		.exec = ". @SECRETENV@ && exec /usr/bin/env "
+		    "OS_PLACEMENT_CONFIG_DIR=@CONFDIR@ " UWSGI("placement-api"),
+		.conf = CONF_OSLO, .project = PROJ_PLACEMENT,
 		.user = "placement", .group = "placement",
 		.ports = { 8778 }, .duration = DUR_CHILD,
 		.common_name = "OpenStack Placement API",
 		.doc_name = "placement", .doc_uri = OPENSTACK_DOC("placement"),
 		.serves = -1, .db_releases = Z,
+		.needs = { [REL_ZED] = NEED_PLACEMENT_DB | NEED_AUTHTOKEN |
+		    NEED_KS_API },
+		.catalog_type = "placement", .catalog_name = "placement",
+		.catalog_path = "",
+		.db_sync[REL_ZED] = { ". @SECRETENV@ && @PREFIX@/bin/placement-manage "
+		    "--config-file @CONFDIR@/placement.conf db sync" },
+	},
+	[ROLE_NEUTRON_SERVER] = {
+		.name = "neutron-server", .releases = Z,
+		/* API and RPC workers in one process, with the ML2 plugin */
+		.exec = "@PREFIX@/bin/neutron-server --config-dir @CONFDIR@ "
+		    "--config-file @EXTRAFILE@",
+		.conf = CONF_OSLO, .project = PROJ_NEUTRON,
+		.user = "neutron", .group = "neutron",
+		.ports = { 9696 }, .duration = DUR_CHILD,
+		.reload = ":kill -HUP", .reload_flags = RF_OSLO_SIGHUP,
+		.common_name = "OpenStack Networking API",
+		.doc_name = "neutron", .doc_uri = OPENSTACK_DOC("neutron"),
+		.serves = -1, .db_releases = Z,
+		.needs = { [REL_ZED] = NEED_DB | NEED_AUTHTOKEN | NEED_NOVA |
+		    NEED_ML2 | NEED_BIND },
+		.catalog_type = "network", .catalog_name = "neutron",
+		.catalog_path = "",
+		.db_sync[REL_ZED] = { "@PREFIX@/bin/neutron-db-manage --config-dir "
+		    "@CONFDIR@ --config-file @EXTRAFILE@ upgrade heads" },
 	},
 	[ROLE_NOVA_API] = {
 		NOVA_ROLE("nova-api"), .releases = F | Z,
@@ -111,8 +209,17 @@ const struct role_info role_table[ROLE__COUNT] = {
 			    NEED_GLANCE | NEED_OSAPI,
 			[REL_ZED] = NEED_API_DB | NEED_CELL_DB |
 			    NEED_AUTHTOKEN | NEED_PLACEMENT | NEED_GLANCE |
-			    NEED_OSAPI | NEED_SERVICE_USER,
+			    NEED_OSAPI | NEED_SERVICE_USER | NEED_NEUTRON,
 		},
+		.catalog_type = "compute", .catalog_name = "nova",
+		.catalog_path = "/v2.1",
+		/* create_cell is not idempotent: guarded by list_cells */
+		.db_sync[REL_ZED] = { NOVA_MANAGE("api_db sync"),
+		    NOVA_MANAGE("cell_v2 map_cell0"),
+		    NOVA_MANAGE("cell_v2 list_cells") " | grep -q ' cell1 ' || "
+		    NOVA_MANAGE("cell_v2 create_cell --name cell1"),
+		    NOVA_MANAGE("db sync") },
+		.after_compute[REL_ZED] = NOVA_MANAGE("cell_v2 discover_hosts"),
 	},
 	[ROLE_NOVA_SCHEDULER] = {
 		NOVA_ROLE("nova-scheduler"), .releases = F | Z,
@@ -131,7 +238,8 @@ const struct role_info role_table[ROLE__COUNT] = {
 		.common_name = "OpenStack Compute conductor", .db_releases = Z,
 		.needs = {
 			[REL_ZED] = NEED_API_DB | NEED_CELL_DB |
-			    NEED_PLACEMENT | NEED_GLANCE | NEED_SERVICE_USER,
+			    NEED_PLACEMENT | NEED_GLANCE | NEED_SERVICE_USER |
+			    NEED_NEUTRON,
 		},
 	},
 	[ROLE_NOVA_COMPUTE] = {
@@ -144,7 +252,7 @@ const struct role_info role_table[ROLE__COUNT] = {
 			    NEED_VNC_COMPUTE | NEED_COMPUTE,
 			[REL_ZED] = NEED_PLACEMENT | NEED_GLANCE |
 			    NEED_VNC_COMPUTE | NEED_COMPUTE |
-			    NEED_SERVICE_USER,
+			    NEED_SERVICE_USER | NEED_NEUTRON,
 		},
 	},
 	[ROLE_NOVA_NOVNCPROXY] = {

@@ -43,7 +43,7 @@ void		 secrets_gitignore(struct outset *);
  * the ZTOPO_SECRET_ prefix: @@NOVA_DB_PASSWORD@@).  The caller escapes
  * the result for its format like any other string.  A placeholder holds
  * only '@', 'A'-'Z', '0'-'9' and '_', which no format but percent-encoding
- * changes; novaconf.c writes it verbatim inside URLs so it stays
+ * changes; oslo.c writes it verbatim inside URLs so it stays
  * recognisable (and greppable) there too.
  */
 const char	*secret_text(struct arena *, const struct ir_secret *,

@@ -292,6 +292,39 @@ sb_putc(struct strbuf *sb, int c)
 	sb_putn(sb, &ch, 1);
 }
 
+/* S percent-encoded for a URL: all but RFC 3986 unreserved characters. */
+void
+sb_urlencode(struct strbuf *sb, const char *s)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '.' ||
+		    *p == '_' || *p == '~')
+			sb_putc(sb, *p);
+		else {
+			sb_putc(sb, '%');
+			sb_putc(sb, hex[*p >> 4]);
+			sb_putc(sb, hex[*p & 15]);
+		}
+	}
+}
+
+/* S single-quoted for sh(1). */
+void
+sb_shquote(struct strbuf *sb, const char *s)
+{
+	sb_putc(sb, '\'');
+	for (; *s; s++)
+		if (*s == '\'')
+			sb_puts(sb, "'\\''");
+		else
+			sb_putc(sb, *s);
+	sb_putc(sb, '\'');
+}
+
 void
 sb_printf(struct strbuf *sb, const char *fmt, ...)
 {

@@ -135,7 +135,8 @@ enum ast_vkind {
 	AV_INT,		/* i: an integer */
 	AV_SIZE,	/* i: a size in bytes, written with a unit (4G) */
 	AV_ADDR,	/* s: a dotted quad, optionally /prefix */
-	AV_LIST		/* items/nitems: a bracketed list */
+	AV_LIST,	/* items/nitems: a bracketed list */
+	AV_FLOAT	/* s: a decimal number with a fraction, as written */
 };
 
 struct ast_value {

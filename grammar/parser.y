@@ -4,7 +4,8 @@
  *	file	:= stmt*
  *	stmt	:= WORD value* ';'
  *		 | WORD value* '{' stmt* '}'
- *	value	:= WORD | STRING | INT | SIZE | ADDR | '[' value,* ']'
+ *	value	:= WORD | STRING | INT | FLOAT | SIZE | ADDR
+ *		 | '[' value,* ']'
  *
  * What a directive means, which values it takes and where it may appear
  * is decided by resolve.c.  Errors resynchronise at ';' or at the '}'
@@ -43,6 +44,7 @@ static struct ast_dir *rev_dirs(struct ast_dir *);
 %token <val>	WORD	"word"
 %token <val>	STRING	"string"
 %token <val>	INT	"integer"
+%token <val>	FLOAT	"number"
 %token <val>	SIZE	"size"
 %token <val>	ADDR	"address"
 
@@ -91,6 +93,7 @@ args	: %empty		{ $$ = NULL; }
 value	: WORD
 	| STRING
 	| INT
+	| FLOAT
 	| SIZE
 	| ADDR
 	| '[' ']'		{ $$ = ast_value_new(p, AV_LIST, tloc(p, @1)); }

@@ -3,7 +3,8 @@
 #
 #   build  toolchain and libraries needed by `make`
 #   test   the real consumers the test suite checks output against:
-#          MariaDB (grants), nova's option registry (nova.conf), xmllint
+#          MariaDB (grants), the option registries of nova, keystone,
+#          glance, placement and neutron (their oslo.config files), xmllint
 #          (SMF manifests), ansible (Debian's full package: it ships
 #          community.general, whose vmadm and imgadm modules the
 #          generated playbook uses), graphviz, clang with libFuzzer's
@@ -23,10 +24,15 @@ set -euo pipefail
 
 build_pkgs=(gcc make flex bison pkg-config libjansson-dev libxml2-dev)
 # python3-keystoneauth1 and python3-oslo.config come with python3-nova but
-# tests/lib/check-nova-conf.py imports them directly, so name them.
+# tests/lib/check-*-conf.py import them directly, so name them; the option
+# registries (tests/gen-oslo-options.py) need every project ztopo writes
+# for and every library namespace their generator files list, osprofiler
+# and glance_store among them.
 test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
-  python3 python3-nova python3-keystonemiddleware python3-keystoneauth1
-  python3-oslo.config ansible graphviz)
+  python3 python3-nova python3-keystone python3-glance python3-glance-store
+  python3-placement python3-neutron python3-osprofiler
+  python3-keystonemiddleware python3-keystoneauth1 python3-oslo.config
+  ansible graphviz)
 
 me=install-deps
 usage() { echo "usage: $0 GROUP...   (groups: build test)" >&2; exit 2; }

@@ -1,13 +1,17 @@
 #!/usr/bin/env bash
 # Runs the generated playbook for real, twice, against stand-ins of the
 # SmartOS tools: vmadm, imgadm, zlogin, svcs, svcadm, svccfg, mysql and
-# chown are small scripts that keep state in a directory, and /zones,
-# /opt and /var are private tmpfs mounts (unshare -m, so nothing outside
-# the test changes; /zones is created as an empty mount point if absent,
-# and removed afterwards).  Checks:
+# chown, and of the OpenStack commands the bootstrap runs in the zones
+# (keystone-manage, glance-manage, placement-manage, neutron-db-manage,
+# nova-manage, openstack), are small scripts that keep state in a
+# directory, and /zones, /opt and /var are private tmpfs mounts (unshare
+# -m, so nothing outside the test changes; /zones is created as an empty
+# mount point if absent, and removed afterwards).  Checks:
 #  - the first run creates every zone (with its fixed uuid), imports every
-#    manifest, applies every grants.sql and setup.sh, starts every service,
-#    in the order of `ztopo plan`, and copies every file with its mode;
+#    manifest, applies every grants.sql and setup.sh, prepares every
+#    database, runs keystone's bootstrap and catalog, starts every service
+#    and discovers the compute hosts, in the order of `ztopo plan`, and
+#    copies every file with its mode;
 #  - the second run changes nothing (changed=0 on every host);
 #  - after an edit and a recompile, only what changed is applied again;
 #  - prod's playbook runs through on its five hosts;
@@ -62,6 +66,9 @@ cat >stubs/zlogin <<'SH'
 z=$1; shift
 r=/zones/$z/root
 [ -d "$r" ] || { echo "zlogin: no zone $z" >&2; exit 1; }
+# the zone's /opt/local/etc is the files the playbook copied into its root
+mkdir -p "$r/opt/local/etc" /opt/local
+rm -f /opt/local/etc && ln -s "$r/opt/local/etc" /opt/local/etc
 cmd=$(printf '%s' "$*" | sed -e "s| /var/| $r/var/|g" -e "s|^/var/|$r/var/|" \
     -e 's|/opt/local/bin/mysql|mysql|')
 ZONE=$z ZROOT=$r exec sh -c "$cmd"
@@ -92,6 +99,14 @@ cat >stubs/mysql <<'SH'
 #!/bin/sh
 echo "mysql ${ZONE:-global} $(wc -c | tr -d ' ') bytes" >>"$ZSTATE/log"
 SH
+# the OpenStack commands: remember how they were called, where
+for c in keystone-manage glance-manage placement-manage neutron-db-manage \
+    nova-manage openstack; do
+	cat >stubs/$c <<SH
+#!/bin/sh
+echo "$c \${ZONE:-global} \$*" >>"\$ZSTATE/log"
+SH
+done
 cat >stubs/chown <<'SH'
 #!/bin/sh
 # chown USER:GROUP FILE, remembered for find
@@ -140,14 +155,21 @@ for d in /zones /opt /var; do mount -t tmpfs ztopo-test \$d || exit 1; done
 mkdir -p /var/tmp
 # the rabbitmq setup script runs inside the zone: give it a stand-in
 export PATH=$T/stubs:\$PATH ZSTATE=$T/state
+# Debian's python, not a version manager's shim that starts slowly
+py=/usr/bin/python3
+[ -x \$py ] || py=\$(command -v python3)
 export ANSIBLE_LOCAL_TEMP=$T/ansible-local ANSIBLE_HOME=$T/ansible-home
 export ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_RETRY_FILES_ENABLED=0
 play() {
 	ansible-playbook -i out/ansible/inventory.yml out/ansible/site.yml \
-	    -c local -e ansible_python_interpreter=\$(command -v python3) "\$@"
+	    -c local -e ansible_python_interpreter=\$py "\$@"
 }
 # the zone's setup.sh is a shell script ztopo wrote: it calls rabbitmqctl
-mkdir -p /opt/local/sbin
+mkdir -p /opt/local/sbin /opt/local/bin
+for c in keystone-manage glance-manage placement-manage neutron-db-manage \
+    nova-manage openstack; do
+	ln -s $T/stubs/\$c /opt/local/bin/\$c
+done
 printf '#!/bin/sh\necho "rabbitmqctl \$*" >>%s/log\n' "$T/state" >$T/stubs/rabbitmqctl
 chmod +x $T/stubs/rabbitmqctl
 play >run1.log 2>&1 || { echo "first run failed"; tail -40 run1.log; exit 1; }
@@ -166,7 +188,7 @@ grep -v '^imgadm' state/log >log3
 $ZTOPO compile prod.zt --secrets secrets.txt -o out || exit 1
 play >prod1.log 2>&1 || { echo "prod: first run failed"; tail -40 prod1.log; exit 1; }
 ansible-playbook -i hostile/ansible/inventory.yml hostile/ansible/site.yml -c local \
-    -e ansible_python_interpreter=\$(command -v python3) >hostile.log 2>&1 ||
+    -e ansible_python_interpreter=\$py >hostile.log 2>&1 ||
     { echo "hostile: run failed"; tail -40 hostile.log; exit 1; }
 ansible-inventory -i hostile/ansible/inventory.yml --list >hostile-inv.json 2>&1 || exit 1
 SH
@@ -203,6 +225,18 @@ for s in plan["steps"]:
         i = find(lambda l: l.startswith("mysql %s " % z), "apply grants in " + s["zone"])
     elif a == "setup-rabbitmq":
         i = find(lambda l: l.startswith("rabbitmqctl "), "run the rabbitmq setup")
+    elif a in ("sync-database", "discover-hosts"):
+        # the command's last words, as the stand-in logged them
+        words = s["command"].split("|")[-1].split()
+        tool = words[words.index(next(w for w in words if w.endswith(
+            ("-manage", "/openstack"))))].rsplit("/", 1)[-1]
+        tail = " ".join(words[words.index(next(w for w in words if w.endswith(
+            ("-manage", "/openstack")))) + 1:])
+        i = find(lambda l: l == "%s %s %s" % (tool, z, tail), s["command"])
+    elif a == "run-script":
+        first = {"ztopo-bootstrap.sh": "keystone-manage %s " % z,
+                 "ztopo-catalog.sh": "openstack %s " % z}[s["dest"].rsplit("/", 1)[-1]]
+        i = find(lambda l: l.startswith(first), "run " + s["dest"])
     else:
         continue
     if i is None:

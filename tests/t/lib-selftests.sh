@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
 # The test suite's own instruments must work before their verdicts count:
-# the throwaway MariaDB, nova's option registry checker and the SMF
+# the throwaway MariaDB, the option registry checkers and the SMF
 # validator each prove they accept good input and reject bad input.
 set -u
 rc=0 skipped=0
-for t in mariadb-selftest.sh check-nova-conf-selftest.sh smf-validate-selftest.sh; do
+for t in mariadb-selftest.sh check-oslo-conf-selftest.sh \
+    check-oslo-conf-nova-selftest.sh smf-validate-selftest.sh; do
 	bash "$ROOT/tests/lib/$t"
 	s=$?
 	case $s in
@@ -13,7 +14,7 @@ for t in mariadb-selftest.sh check-nova-conf-selftest.sh smf-validate-selftest.s
 	*) echo "tests/lib/$t failed (exit $s)"; rc=1 ;;
 	esac
 done
-if [ $rc = 0 ] && [ $skipped = 3 ]; then
+if [ $rc = 0 ] && [ $skipped = 4 ]; then
 	echo "SKIP: none of the test instruments is available here"
 	exit 77
 fi

@@ -1,12 +1,12 @@
 #!/usr/bin/env bash
 # nova.conf fragments against nova's own option registry, with hostile
 # secrets: compile dev and prod (Zed) and folsom-dev (Folsom), check every
-# zone's fragments together with tests/lib/check-nova-conf.py, and read the
+# zone's fragments together with tests/lib/check-oslo-conf.py, and read the
 # URLs and passwords back the way nova does (nova-registry.py verify).
 set -u
 py=/usr/bin/python3
 here=$(cd "$(dirname "$0")" && pwd)
-check=$ROOT/tests/lib/check-nova-conf.py
+check=$ROOT/tests/lib/check-oslo-conf.py
 if ! "$py" -c 'import nova.conf, sqlalchemy, oslo_messaging' 2>/dev/null; then
 	echo "SKIP: $py cannot import nova.conf (tests/install-deps.sh test)"
 	exit 77
@@ -36,8 +36,9 @@ PY
 	n=0
 	for d in "$t/$ex"/*/*/nova; do
 		n=$((n + 1))
-		if ! out=$("$py" "$check" --release $release "$d"/*.conf 2>&1); then
-			echo "check-nova-conf.py --release $release $d:"
+		if ! out=$("$py" "$check" --service nova --strict --release $release \
+		    "$d"/*.conf 2>&1); then
+			echo "check-oslo-conf.py --service nova --release $release $d:"
 			echo "$out"
 			fail=1
 		else

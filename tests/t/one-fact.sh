@@ -16,25 +16,28 @@ def code(path):
                   s, flags=re.S)
 
 roles = open('compiler/roles.c').read()
+roles = roles[roles.index('role_table[ROLE__COUNT]'):]	# not the projects
 names = re.findall(r'(?:\.name = |NOVA_ROLE\()"([a-z][a-z0-9-]*)"', roles)
 ports = sorted({int(p) for grp in re.findall(r'\.ports = \{([^}]*)\}', roles)
                 for p in re.findall(r'\d+', grp)})
 if len(names) < 10 or len(ports) < 8:
     sys.exit('could not read the role table: %r %r' % (names, ports))
 
-# same spelling, different fact: a backend's own name, a URL scheme, the
+# same spelling, different fact: a backend's own name, option values, the
 # SMF dependency restart_on value, MariaDB's system schema
 allowed = {
     ('backends/mysql.c', '.name = "mysql"'),
     ('compiler/resolve_decls.c', '"information_schema", "mysql"'),
     ('backends/rabbitmq.c', '.name = "rabbitmq"'),
-    ('backends/novaconf.c', '"mysql";'),
+    ('backends/oslo.c', '"flavor", "keystone"'),	# paste pipeline
+    ('backends/connect.c', 'url(e, "mysql"'),	# a URL scheme
+    ('backends/oslo.c', '"auth_strategy", "keystone"'),	# an option value
     ('backends/smf.c', '"none"'),
 }
 files = [f for f in sorted(glob.glob('compiler/*.[ch]') +
                            glob.glob('backends/*.[ch]') +
                            glob.glob('grammar/*'))
-         if f not in ('compiler/roles.c', 'backends/nova_options.c')]
+         if f not in ('compiler/roles.c', 'backends/oslo_options.c')]
 bad = 0
 for f in files:
     for n, line in enumerate(code(f).split('\n'), 1):

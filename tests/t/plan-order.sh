@@ -10,9 +10,16 @@
 #    created, both in the numbering and through `after`;
 #  - grants come right after MySQL starts, RabbitMQ setup right after
 #    RabbitMQ starts; config files before the services start;
+#  - a fresh deployment's bootstrap: databases and accounts, then each
+#    project's database commands (before any service of the project
+#    starts), keystone's bootstrap (before keystone starts), its service
+#    users and endpoints (once it runs, before any other API starts), the
+#    API services, the compute nodes, and host discovery last, after every
+#    nova-compute -- in the numbering and through `after`;
 #  - the plan names exactly the deployable artifacts of the compiled tree
-#    (vmadm payloads, manifests, nova fragments, grants, setup scripts),
-#    each once, and each exists there;
+#    (vmadm payloads, manifests, every OpenStack service's configuration
+#    files, keystone's scripts, custom services' environment files,
+#    grants, setup scripts), each once, and each exists there;
 #  - the same plan, byte for byte, from another working directory.
 set -u
 cd "$TMPDIR" || exit 1
@@ -84,6 +91,44 @@ for s in steps:
         later = [x for x in units[unit(s)] if by[x]["action"] == "start-service"]
         if any(x < s["step"] for x in later):
             err("config step %d after a service started" % s["step"])
+# the bootstrap
+role = {x["name"]: x["role"] for x in ir["services"]}
+def project(r):
+    return "nova" if r and r.startswith("nova-") else r
+def before(a, b, what):
+    if not (a < b and a in need[b]):
+        err("%s: step %d is not before step %d" % (what, a, b))
+starts = [s for s in steps if s["action"] == "start-service"]
+grants = [s["step"] for s in steps if s["action"] == "apply-grants"]
+for s in steps:
+    if s["action"] != "sync-database":
+        continue
+    for g in grants:
+        before(g, s["step"], "grants before %s" % s["command"])
+    for st in starts:
+        if project(role[st["service"]]) == project(role[s["service"]]):
+            before(s["step"], st["step"], "database of %s before %s starts" % (s["service"], st["service"]))
+runs = {os.path.basename(s["dest"]): s for s in steps if s["action"] == "run-script"}
+ks = [s for s in starts if role[s["service"]] == "keystone"]
+apis = [s for s in starts if role[s["service"]] in ("glance-api", "placement-api", "neutron-server", "nova-api")]
+computes = [s for s in starts if role[s["service"]] == "nova-compute"]
+if ks and ir["release"] == "zed":
+    if set(runs) != {"ztopo-bootstrap.sh", "ztopo-catalog.sh"}:
+        err("keystone's bootstrap and catalog are not both run: %s" % sorted(runs))
+    else:
+        before(runs["ztopo-bootstrap.sh"]["step"], ks[0]["step"], "bootstrap before keystone starts")
+        before(ks[0]["step"], runs["ztopo-catalog.sh"]["step"], "keystone starts before its catalog")
+        for a in apis:
+            before(runs["ztopo-catalog.sh"]["step"], a["step"], "catalog before %s starts" % a["service"])
+        for c in computes:
+            before(runs["ztopo-catalog.sh"]["step"], c["step"], "catalog before nova-compute starts")
+disc = [s for s in steps if s["action"] == "discover-hosts"]
+if computes and ir["release"] == "zed" and any(role[s["service"]] == "nova-api" for s in starts):
+    if len(disc) != 1 or disc[0]["step"] != len(steps):
+        err("host discovery is not the last step, once")
+    else:
+        for c in computes:
+            before(c["step"], disc[0]["step"], "nova-compute starts before host discovery")
 # the artifacts
 files = [s["file"] for s in steps if "file" in s]
 if len(files) != len(set(files)):
@@ -95,7 +140,7 @@ want = set()
 for root, dirs, fs in os.walk(tree):
     for f in fs:
         p = os.path.relpath(os.path.join(root, f), tree)
-        if re.match(r"[^/]+/(vmadm/[^/]+\.json|[^/]+/(smf/[^/]+\.xml|nova/[^/]+\.conf|mysql/grants\.sql|rabbitmq/setup\.sh))$", p):
+        if re.match(r"[^/]+/(vmadm/[^/]+\.json|[^/]+/(smf/[^/]+\.xml|(nova|keystone|glance|placement|neutron)/[^/]+|env/[^/]+\.env|mysql/grants\.sql|rabbitmq/setup\.sh))$", p):
             want.add(p)
 for f in sorted(want - set(files)):
     err("the plan does not deploy %s" % f)

@@ -27,10 +27,10 @@ o=$TMPDIR/out/devbox d=$TMPDIR/default/devbox
 # start commands
 has "$o" cache/smf/memcached.xml 'memcached -u nobody -p 11222'
 has "$o" keystone/smf/keystone.xml '--http-socket :5001 '
-has "$o" placement/smf/placement-api.xml 'placement-api --port 8779'
+has "$o" placement/smf/placement-api.xml '--http-socket :8779 --wsgi-file /opt/local/bin/placement-api'
 has "$d" cache/smf/memcached.xml 'memcached -u nobody -p 11211'
 has "$d" keystone/smf/keystone.xml '--http-socket :5000 '
-has "$d" placement/smf/placement-api.xml 'placement-api --port 8778'
+has "$d" placement/smf/placement-api.xml '--http-socket :8778 --wsgi-file /opt/local/bin/placement-api'
 # URLs: the nova-api zone's fragment
 conf=$(cd "$o/nova-api/nova" && ls *.conf | head -1)
 has "$o" "nova-api/nova/$conf" ':11222'

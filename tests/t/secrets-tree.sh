@@ -13,7 +13,7 @@ py=/usr/bin/python3
 "$py" "$ROOT/tests/t/nova-registry.py" secrets "$t/ir.json" "$t/secrets" \
     "$t/secrets.json" || exit 1
 # one value comes from the environment instead (it wins over the file)
-export ZTOPO_SECRET_NOVA_SERVICE_PASSWORD='env-only value $x @/%'
+export ZTOPO_SECRET_NOVA_KEYSTONE_PASSWORD='env-only value $x @/%'
 values() {	# every secret value, one per line, blanks around kept
 	"$py" -c 'import json,sys
 for v in json.load(open(sys.argv[1])).values(): print(v)
@@ -73,7 +73,7 @@ while IFS= read -r v; do
 	[ -n "${v// /}" ] || continue
 	grep -rqF -- "$v" "$t/red" "$t/log2" && { echo "--redact tree holds a value"; fail=1; }
 done < <(values)
-for p in NOVA_DB_PASSWORD NOVA_RABBIT_PASSWORD NOVA_SERVICE_PASSWORD; do
+for p in NOVA_DB_PASSWORD NOVA_RABBIT_PASSWORD NOVA_KEYSTONE_PASSWORD; do
 	grep -rq "@@${p}@@" "$t/red"/*/*/nova/20-ztopo-secrets.conf ||
 	    { echo "no @@$p@@ placeholder"; fail=1; }
 done
@@ -86,7 +86,7 @@ diff -u "$t/l1" "$t/l2" || { echo "--redact changes the layout"; fail=1; }
 cmp -s "$t/out/.gitignore" "$t/red/.gitignore" || { echo ".gitignore differs"; fail=1; }
 
 # without values and without --redact: nothing is written
-unset ZTOPO_SECRET_NOVA_SERVICE_PASSWORD
+unset ZTOPO_SECRET_NOVA_KEYSTONE_PASSWORD
 if "$ZTOPO" compile "$zt" -o "$t/none" 2>/dev/null; then
 	echo "compile without secrets succeeded"; fail=1
 fi

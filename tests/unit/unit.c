@@ -131,8 +131,17 @@ template_ok(const struct role_info *r, const char *t)
 			return 0;
 		if (e - p == 7 && strncmp(p, "@PREFIX@", 8) == 0)
 			continue;
-		if (e - p == 8 && strncmp(p, "@CONFDIR@", 9) == 0 &&
-		    r->confdir != NULL)
+		if (r->conf == CONF_OSLO && ((e - p == 8 &&
+		    strncmp(p, "@CONFDIR@", 9) == 0) || (e - p == 10 &&
+		    strncmp(p, "@CONFFILES@", 11) == 0)))
+			continue;
+		if (r->conf == CONF_OSLO && e - p == 10 &&
+		    strncmp(p, "@SECRETENV@", 11) == 0 &&
+		    project_table[r->project].reads == PR_ONE_FILE)
+			continue;
+		if (r->conf == CONF_OSLO && e - p == 10 &&
+		    strncmp(p, "@EXTRAFILE@", 11) == 0 &&
+		    project_table[r->project].extra_dest != NULL)
 			continue;
 		if (e - p == 6 && strncmp(p, "@PORT", 5) == 0 &&
 		    p[5] >= '0' && p[5] < '0' + ROLE_MAX_PORTS &&
@@ -171,15 +180,26 @@ test_roles(void)
 		CHECK(ri->user != NULL && ri->group != NULL);
 		CHECK(ri->common_name != NULL && strlen(ri->common_name) < 40);
 		CHECK(ri->doc_name != NULL && ri->doc_uri != NULL);
-		CHECK(ri->conf != CONF_NOVA || ri->confdir != NULL);
+		CHECK(ri->conf != CONF_OSLO || (ri->project < PROJ__COUNT &&
+		    project_table[ri->project].confdir != NULL));
+		for (rel = 0; rel < REL__COUNT; rel++) {
+			for (j = 0; j < 5 && ri->db_sync[rel][j] != NULL; j++)
+				CHECK(template_ok(ri, ri->db_sync[rel][j]) &&
+				    (ri->db_releases & (1u << rel)));
+			CHECK(ri->db_sync[rel][4] == NULL);	/* NULL-ended */
+		}
+		/* an API in the catalog has a name, a path and a port */
+		CHECK((ri->catalog_type == NULL) == (ri->catalog_name == NULL));
+		CHECK(ri->catalog_type == NULL || (ri->catalog_path != NULL &&
+		    ri->ports[0] != 0));
 		CHECK(ri->conf != CONF_SMF);	/* only custom services */
 		for (rel = 0; rel < REL__COUNT; rel++) {
 			if (ri->exec_rel[rel] != NULL)
 				CHECK(template_ok(ri, ri->exec_rel[rel]) &&
 				    (ri->releases & (1u << rel)));
-			/* nova.conf needs only where it reads nova.conf */
+			/* needs only where it reads oslo.config files */
 			if (ri->needs[rel] != 0)
-				CHECK(ri->conf == CONF_NOVA &&
+				CHECK(ri->conf == CONF_OSLO &&
 				    (ri->releases & (1u << rel)));
 			if (role_exec((enum ir_role)r, (enum ir_release)rel))
 				passed++;
