@@ -9,6 +9,10 @@
 #                     FUZZ_TIME seconds (default 600) on a corpus kept in
 #                     build/fuzz/work
 #   make bench        measure compile time against topology size
+#   make install      install ztopo, its man pages, bash completion and
+#                     vim syntax under DESTDIR PREFIX (default /usr/local);
+#                     BINDIR, MANDIR, BASHCOMPDIR, VIMDIR to place them
+#   make uninstall    remove what install put there
 #   make CC=clang     the same with clang
 #
 # Generated parser and lexer sources go to build/, never into the tree.
@@ -38,7 +42,21 @@ HDRS = $(wildcard compiler/*.h) $(wildcard backends/*.h)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 
-.PHONY: all demo check asan bench clean deps test-deps unit fuzz fuzz-build
+.PHONY: all demo check asan bench clean deps test-deps unit fuzz fuzz-build \
+	install uninstall
+
+PREFIX      ?= /usr/local
+BINDIR      ?= $(PREFIX)/bin
+MANDIR      ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+VIMDIR      ?= $(PREFIX)/share/vim/vimfiles
+# what install puts where: source, destination, mode
+INSTALLED = $(BIN):$(BINDIR)/ztopo:0755 \
+	doc/ztopo.1:$(MANDIR)/man1/ztopo.1:0644 \
+	doc/ztopo.5:$(MANDIR)/man5/ztopo.5:0644 \
+	doc/ztopo.bash:$(BASHCOMPDIR)/ztopo:0644 \
+	doc/vim/syntax/zt.vim:$(VIMDIR)/syntax/zt.vim:0644 \
+	doc/vim/ftdetect/zt.vim:$(VIMDIR)/ftdetect/zt.vim:0644
 .DELETE_ON_ERROR:
 
 all: $(BIN)
@@ -127,6 +145,20 @@ check: test-deps
 
 bench: all
 	tests/bench.sh
+
+install: $(BIN)
+	@set -e; for i in $(INSTALLED); do \
+	    src=$${i%%:*}; rest=$${i#*:}; dst=$${rest%:*}; mode=$${rest##*:}; \
+	    install -d "$(DESTDIR)$${dst%/*}"; \
+	    echo "install -m $$mode $$src $(DESTDIR)$$dst"; \
+	    install -m $$mode "$$src" "$(DESTDIR)$$dst"; \
+	done
+
+uninstall:
+	@for i in $(INSTALLED); do \
+	    rest=$${i#*:}; dst=$${rest%:*}; \
+	    echo "rm -f $(DESTDIR)$$dst"; rm -f "$(DESTDIR)$$dst"; \
+	done
 
 clean:
 	rm -rf build ztopo out

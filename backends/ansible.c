@@ -514,10 +514,13 @@ once_task(struct pb *p, const struct plan_step *s, const char *cmd)
 
 	task(p, s, NULL);
 	sb_puts(&p->sb, T "  vars:\n");
+	/* a file read with its companion is done again when either changes */
 	kv(p, T "    ", "stamp", arena_printf(a, "{{ %s ~ '/' ~ %s ~ '.' ~ "
-	    "(lookup('ansible.builtin.file', %s) | hash('sha256')) }}",
+	    "((lookup('ansible.builtin.file', %s)%s%s%s) | hash('sha256')) }}",
 	    jq(a, done), jq(a, strrchr(s->dest, '/') + 1),
-	    tree_path(p, s->file)));
+	    tree_path(p, s->file), s->file->companion ? " ~ lookup("
+	    "'ansible.builtin.file', " : "", s->file->companion ? tree_path(p,
+	    s->file->companion) : "", s->file->companion ? ")" : ""));
 	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
 	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
 	    "touch \"$ZTOPO_STAMP\"", cmd, shq(a, done)));
@@ -673,9 +676,12 @@ play(struct pb *p, size_t from, size_t to)
 			    CONF_OSLO ?
 			    conf_changed : "");
 			break;
-		case PLAN_GRANTS:
+		case PLAN_GRANTS:	/* with its passwords, in one session */
 			copy_task(p, s, NULL);
-			once_task(p, s, in_zone(p, s, arena_printf(a,
+			once_task(p, s, in_zone(p, s, s->file->companion ?
+			    arena_printf(a, "cat %s %s | %s/bin/mysql -u root",
+			    shq(a, s->file->companion->dest), shq(a, s->dest),
+			    s->sinst->prefix) : arena_printf(a,
 			    "%s/bin/mysql -u root < %s", s->sinst->prefix,
 			    shq(a, s->dest))));
 			break;

@@ -34,6 +34,10 @@ extern const struct backend *const backends[];
 
 /* ---- common.c: the backends of servers that hold accounts */
 
+/* ztopo_secret_<name>: the variable a companion file (out_add_split)
+ * holds secret S's value in. */
+const char	*secret_var_name(struct arena *, const struct ir_secret *);
+
 /* Does credential C have a consumer whose server is SI? */
 int	cred_serves(const struct ir_credential *, const struct ir_sinst *);
 

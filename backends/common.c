@@ -120,3 +120,16 @@ check_servers(const struct ir *ir, struct diag *d,
 	}
 	return errors;
 }
+
+/* The variable a companion file gives secret S's value in (grants and
+ * setup scripts): ztopo_secret_<name>, lower case. */
+const char *
+secret_var_name(struct arena *a, const struct ir_secret *s)
+{
+	char *v = secret_env_name(a, s->name), *p;
+
+	for (p = v; *p; p++)
+		if (*p >= 'A' && *p <= 'Z')
+			*p = (char)(*p - 'A' + 'a');
+	return v;
+}

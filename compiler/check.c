@@ -151,16 +151,23 @@ static void
 warn_unused(struct model *m)
 {
 	static const enum kind kinds[] = { K_NETWORK, K_IMAGE, K_SECRET,
-	    K_CREDENTIAL, K_HOST };
+	    K_CREDENTIAL, K_SERVICE, K_HOST };
 	size_t i, j;
 
 	for (i = 0; i < sizeof(kinds) / sizeof(kinds[0]); i++)
 		for (j = 0; j < m->decls[kinds[i]].n; j++) {
 			struct decl *d = m->decls[kinds[i]].v[j];
 
+			/* a file without targets is a library: what
+			 * places its services is not in it */
+			if (kinds[i] == K_SERVICE && m->decls[K_TARGET].n == 0)
+				continue;
 			if (!d->used)
 				diag_warning(m->diag, d->loc, "%s \"%s\" is "
-				    "never used", kind_name(d->kind), d->name);
+				    "never used%s", kind_name(d->kind), d->name,
+				    kinds[i] == K_SERVICE ? ": no zone runs it, "
+				    "no target places it and no service uses "
+				    "it" : "");
 		}
 }
 

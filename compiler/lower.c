@@ -448,6 +448,29 @@ connect(struct lower *lw)
 	}
 }
 
+#define GUEST_DISK_CAP	(1LL << 50)	/* MiB: far beyond any host */
+
+/* The disks of a kvm or bhyve guest, which live outside the zone's
+ * quota, in GiB rounded up (a disk without a size has its image's). */
+static long long
+guest_disks_gib(const struct ir_zone *z)
+{
+	long long mib = 0;
+	size_t i;
+
+	for (i = 0; i < z->ndisks; i++) {
+		const struct ir_disk *dk = &z->disks[i];
+
+		if (dk->size_mib != IR_UNSET)
+			mib += dk->size_mib;
+		else if (dk->image != NULL && dk->image->size_mib != IR_UNSET)
+			mib += dk->image->size_mib;
+		if (mib > GUEST_DISK_CAP)	/* no overflow in the sums */
+			mib = GUEST_DISK_CAP;
+	}
+	return (mib + 1023) / 1024;
+}
+
 static void
 check_capacity(struct lower *lw, struct placement *pl, size_t npl)
 {
@@ -465,7 +488,7 @@ check_capacity(struct lower *lw, struct placement *pl, size_t npl)
 			struct ir_zinst *zi = h->zones[j];
 
 			mem += zi->zone->memory_mib;
-			disk += zi->zone->quota_gib;
+			disk += zi->zone->quota_gib + guest_disks_gib(zi->zone);
 			if (mem > h->memory_mib && !mem_done) {
 				diag_error(m->diag, zi->loc, "zones placed on "
 				    "host \"%s\" need %lld MiB of memory, more "
@@ -477,9 +500,9 @@ check_capacity(struct lower *lw, struct placement *pl, size_t npl)
 			}
 			if (disk > h->disk_gib && !disk_done) {
 				diag_error(m->diag, zi->loc, "zones placed on "
-				    "host \"%s\" need %lld GiB of disk quota, "
-				    "more than its %lld GiB", h->name, disk,
-				    h->disk_gib);
+				    "host \"%s\" need %lld GiB of disk (quotas "
+				    "and guest disks), more than its %lld GiB",
+				    h->name, disk, h->disk_gib);
 				diag_note(m->diag, h->loc, "host \"%s\" is "
 				    "defined here", h->name);
 				disk_done = 1;

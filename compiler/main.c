@@ -177,9 +177,12 @@ emit_all(const struct ir *ir, struct outset *os, struct diag *d,
 }
 
 /* --zone needs only the secrets of that zone's payload; -1 if one lacks
- * a value (reported where the zone uses it). */
+ * a value (reported where the zone uses it).  REDACT: -1 if the payload
+ * holds a secret at all -- piped to vmadm create, the zone would get the
+ * @@NAME@@ placeholder as its value. */
 static int
-zone_secrets(struct arena *a, struct diag *d, const struct ir_zone *z)
+zone_secrets(struct arena *a, struct diag *d, const struct ir_zone *z,
+    int redact)
 {
 	const struct ir_kv *kvs[3] = { z->metadata, z->internal_metadata,
 	    z->tags };
@@ -191,6 +194,22 @@ zone_secrets(struct arena *a, struct diag *d, const struct ir_zone *z)
 		for (j = 0; j < nkvs[i]; j++) {
 			const struct ir_value *v = &kvs[i][j].val;
 
+			if (v->kind == IRV_SECRET && redact) {
+				static const struct emit_opts ph = {
+					.redact = 1
+				};
+
+				diag_error(d, v->loc, "zone \"%s\"'s payload "
+				    "holds secret \"%s\": with --redact the "
+				    "zone that vmadm creates from it would get "
+				    "the placeholder %s as its value; give "
+				    "the value (%s or --secrets) instead",
+				    z->name, v->secret->name,
+				    secret_text(a, v->secret, &ph),
+				    secret_env_name(a, v->secret->name));
+				missing = 1;
+				continue;
+			}
 			if (v->kind != IRV_SECRET || v->secret->value != NULL)
 				continue;
 			diag_error(d, v->loc, "no value for secret \"%s\": set "
@@ -265,7 +284,7 @@ print_zone(struct arena *a, struct diag *d, const struct ir *ir,
 		    "zone \"%s\"\n", o->zone);
 		return EXIT_USAGE;
 	}
-	if (!o->emit.redact && zone_secrets(a, d, zi->zone) == -1)
+	if (zone_secrets(a, d, zi->zone, o->emit.redact) == -1)
 		return EXIT_INPUT;
 	if (fwrite(f->data, 1, f->len, stdout) != f->len ||
 	    fflush(stdout) == EOF) {

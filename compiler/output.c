@@ -92,6 +92,32 @@ out_for(struct outfile *f, const struct ir_sinst *si, enum art_apply apply,
 }
 
 struct outfile *
+out_add_split(struct outset *os, enum art_kind kind, const char *path,
+    const struct strbuf *structure, unsigned mode, const char *secret_path,
+    const struct strbuf *secrets)
+{
+	struct outfile *f = out_add(os, kind, path, structure->buf ?
+	    structure->buf : "", structure->len, mode, 0);
+
+	/* secret even with --redact: MANIFEST and .gitignore stay the same */
+	f->companion = out_add(os, ART_CONFIG, secret_path, secrets->buf ?
+	    secrets->buf : "", secrets->len, 0600, 1);
+	return f;
+}
+
+void
+out_companion_for(struct outfile *f, const char *dest)
+{
+	struct outfile *c = f->companion;
+
+	c->host = f->host;
+	c->zinst = f->zinst;
+	c->sinst = f->sinst;
+	c->apply = APPLY_INSTALL;
+	c->dest = dest;
+}
+
+struct outfile *
 out_find(const struct outset *os, const char *path)
 {
 	return hash_get(os->index, path);

@@ -88,6 +88,8 @@ struct outfile {
 	const struct payload_key *keys;		/* ART_PAYLOAD: sorted */
 	size_t			 nkeys;
 	int			 before_start;	/* ART_BOOTSTRAP */
+	struct outfile		*companion;	/* the secrets it reads when it
+						 * is applied (out_add_split) */
 	const char		*title;		/* ART_BOOTSTRAP: what it does,
 						 * for the plan */
 };
@@ -120,6 +122,23 @@ void		 out_init(struct outset *, struct arena *);
 struct outfile	*out_add(struct outset *, enum art_kind, const char *path,
 		    const char *data, size_t len, unsigned mode, int secret);
 struct outfile	*out_find(const struct outset *, const char *path);
+/*
+ * Structure and secrets, kept apart: a file that would mix what a review
+ * must see (accounts, grants, users, permissions) with passwords is
+ * published as two artifacts.  PATH (kind KIND, mode MODE, no secret:
+ * committed, in MANIFEST) holds the structure and reads the values it
+ * needs at apply time from the companion SECRET_PATH (an ART_CONFIG, mode
+ * 0600, listed in .gitignore), which holds nothing else.  The companion
+ * belongs where the first is applied: the caller's out_for() on the
+ * first is copied to it, installed at SECRET_DEST.  Returns the first;
+ * ->companion is the second.
+ */
+struct outfile	*out_add_split(struct outset *, enum art_kind,
+		    const char *path, const struct strbuf *structure,
+		    unsigned mode, const char *secret_path,
+		    const struct strbuf *secrets);
+/* After out_for() on F: its companion is installed at DEST alongside. */
+void		 out_companion_for(struct outfile *f, const char *dest);
 /* F belongs to service instance SI: its host, zone instance and SI; it is
  * applied as APPLY after being installed at DEST (NULL: not installed). */
 void		 out_for(struct outfile *, const struct ir_sinst *,

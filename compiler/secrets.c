@@ -40,6 +40,8 @@
 #include "output.h"
 #include "secrets.h"
 
+extern char **environ;
+
 #define MASK		"********"
 #define GEN_LEN		32	/* characters of a generated value */
 
@@ -385,6 +387,38 @@ read_secrets(struct arena *a, struct diag *d, const struct ir *ir,
 	return diag_since(d, mark) ? -1 : 0;
 }
 
+/* A ZTOPO_SECRET_* variable that names no declared secret is most likely
+ * a typo: its secret then silently has no value. */
+static void
+unknown_env(struct arena *a, struct diag *d, const struct ir *ir)
+{
+	static const struct loc none;
+	const char **names = arena_alloc(a, (ir->nsecrets + 1) *
+	    sizeof(*names));
+	const char *prefix = secret_env_name(a, "");
+	size_t i, n = strlen(prefix);
+	char **e;
+
+	for (i = 0; i < ir->nsecrets; i++)
+		names[i] = secret_env_name(a, ir->secrets[i]->name);
+	for (e = environ; *e != NULL; e++) {
+		size_t len = strcspn(*e, "=");
+		const char *var = arena_strndup(a, *e, len), *sug;
+
+		if (len <= n || strncmp(var, prefix, n) != 0)
+			continue;
+		for (i = 0; i < ir->nsecrets; i++)
+			if (strcmp(names[i], var) == 0)
+				break;
+		if (i < ir->nsecrets)
+			continue;
+		sug = suggest(var, names, ir->nsecrets);
+		diag_warning(d, none, "%s names no secret of this description"
+		    "%s%s%s", var, sug ? "; did you mean " : "", sug ? sug : "",
+		    sug ? "?" : "");
+	}
+}
+
 int
 secrets_load(struct arena *a, struct diag *d, struct ir *ir,
     const char *file, int redact)
@@ -412,6 +446,7 @@ secrets_load(struct arena *a, struct diag *d, struct ir *ir,
 			s->value_src = SECRET_ENV;
 		}
 	}
+	unknown_env(a, d, ir);
 	if (file != NULL) {
 		if (check_mode(file, 1, &exists) == -1 ||
 		    read_secrets(a, d, ir, file, &sf) == -1)

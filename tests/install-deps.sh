@@ -9,7 +9,8 @@
 #          community.general, whose vmadm and imgadm modules the
 #          generated playbook uses), graphviz, clang with libFuzzer's
 #          runtime (libclang-rt-14-dev, only recommended by clang) for
-#          the fuzz target
+#          the fuzz target, vim and man-db (make install's syntax file
+#          and man pages are loaded by them)
 #
 # Example: tests/install-deps.sh build test
 #
@@ -32,7 +33,7 @@ test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
   python3 python3-nova python3-keystone python3-glance python3-glance-store
   python3-placement python3-neutron python3-osprofiler
   python3-keystonemiddleware python3-keystoneauth1 python3-oslo.config
-  ansible graphviz)
+  ansible graphviz vim man-db)
 
 me=install-deps
 usage() { echo "usage: $0 GROUP...   (groups: build test)" >&2; exit 2; }

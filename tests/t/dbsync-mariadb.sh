@@ -23,7 +23,7 @@ cd "$TMPDIR"
 "$ZTOPO" compile "$ROOT/examples/dev.zt" --secrets secrets.txt -o out
 mariadb_start
 trap mariadb_stop EXIT
-mariadb_sql <out/devbox/db/mysql/grants.sql
+cat out/devbox/db/mysql/grants-passwords.sql out/devbox/db/mysql/grants.sql | mariadb_sql
 
 # USER's account from ADDR, copied to USER@localhost
 copy_account() {

@@ -53,8 +53,9 @@ grep -qF 'ON `c\%d`.* TO' "$g" || fail "no escaped c\\%d pattern in $g"
 grep -qF "'o''brien\\\\ü'@'%'" "$g" || fail "user or host not quoted as expected in $g"
 
 mariadb_start
-mariadb_sql <"$g" || fail "apply"
-mariadb_sql <"$g" || fail "apply again"
+cat "${g%/*}/grants-passwords.sql" "$g" | mariadb_sql || fail "apply"
+cat "${g%/*}/grants-passwords.sql" "$g" | mariadb_sql || fail "apply again"
+mariadb_sql <"$g" 2>/dev/null && fail "grants.sql applied without its passwords"
 mariadb_sql <<'EOF' || fail "setup"
 CREATE DATABASE IF NOT EXISTS aXb;
 CREATE DATABASE IF NOT EXISTS cXYd;

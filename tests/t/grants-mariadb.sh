@@ -4,7 +4,8 @@
 #
 # For dev, prod, folsom-dev and a two-compute-node Folsom variant, on a
 # fresh server each:
-#  - apply every grants.sql; then, a second after, apply it again under
+#  - apply every grants.sql (with its grants-passwords.sql, in one
+#    session); then, a second after, apply it again under
 #    sql_mode NO_BACKSLASH_ESCAPES,ANSI_QUOTES: both succeed and the
 #    second changes nothing (mysql.global_priv -- password_last_changed
 #    included --, mysql.db, the databases and SHOW GRANTS, byte for byte);
@@ -21,7 +22,8 @@
 #    accounts: user, password, the client's address, a granted database;
 #  - changing the secrets and applying again converges to the new
 #    passwords (and that third apply is itself idempotent).
-# Also: compiles are deterministic, grants.sql is 0600 and in .gitignore,
+# Also: compiles are deterministic, grants.sql is 0644 and committed and
+# its grants-passwords.sql 0600 and in .gitignore,
 # and with --redact no password value is anywhere in the tree or on
 # stdout/stderr (.gitignore stays the same).
 set -euo pipefail
@@ -106,10 +108,11 @@ def verify(irfile, outdir):
     if not servers:
         sys.exit("no mysql server in the IR")
     for si in servers:
-        f = os.path.join(outdir, si["host"], si["zone"], "mysql", "grants.sql")
-        mode = os.stat(f).st_mode & 0o7777
-        if mode != 0o600:
-            sys.exit("%s: mode %o, not 600" % (f, mode))
+        d = os.path.join(outdir, si["host"], si["zone"], "mysql")
+        for f, m in (("grants.sql", 0o644), ("grants-passwords.sql", 0o600)):
+            mode = os.stat(os.path.join(d, f)).st_mode & 0o7777
+            if mode != m:
+                sys.exit("%s/%s: mode %o, not %o" % (d, f, mode, m))
     want = {}
     for c in ir["credentials"]:
         if c["kind"] != "mysql":
@@ -214,11 +217,13 @@ target multi {
 }
 EOF
 
-apply() { # OUTDIR [mariadb options]: apply every grants.sql under OUTDIR
+apply() { # OUTDIR [mariadb options]: apply every grants.sql under OUTDIR,
+	# with its passwords, in one session
 	local dir=$1 f n=0
 	shift
 	while IFS= read -r f; do
-		mariadb_sql "$@" <"$f" || fail "applying $f $*"
+		cat "${f%/*}/grants-passwords.sql" "$f" | mariadb_sql "$@" ||
+		    fail "applying $f $*"
 		n=$((n + 1))
 	done < <(find "$dir" -name grants.sql | LC_ALL=C sort)
 	[ $n -gt 0 ] || fail "no grants.sql under $dir"
@@ -241,6 +246,9 @@ for ex in dev prod folsom-dev folsom-multi; do
 	grep -qF -- "$tail" "$d/log" && fail "$ex: a password on stdout/stderr"
 	while IFS= read -r f; do
 		grep -qxF "/${f#"$d/out/"}" "$d/out/.gitignore" || fail "$ex: $f not in .gitignore"
+	done < <(find "$d/out" -name grants-passwords.sql)
+	while IFS= read -r f; do
+		grep -qxF "/${f#"$d/out/"}" "$d/out/.gitignore" && fail "$ex: $f in .gitignore"
 	done < <(find "$d/out" -name grants.sql)
 
 	mariadb_start
@@ -272,8 +280,8 @@ for ex in dev prod folsom-dev folsom-multi; do
 	grep -rqF -- "$tail" "$d/redacted" "$d/log" && fail "$ex: a password in the --redact tree"
 	cmp -s "$d/redacted/.gitignore" "$d/out/.gitignore" ||
 	    fail "$ex: .gitignore differs with --redact"
-	grep -qF "IDENTIFIED BY '@@NOVA_DB_PASSWORD@@';" \
-	    "$(find "$d/redacted" -name grants.sql | head -1)" ||
-	    fail "$ex: no placeholder in the redacted grants.sql"
+	grep -qF "SET @ztopo_secret_nova_db_password = '@@NOVA_DB_PASSWORD@@';" \
+	    "$(find "$d/redacted" -name grants-passwords.sql | head -1)" ||
+	    fail "$ex: no placeholder in the redacted grants-passwords.sql"
 	echo "$ex: ok"
 done

@@ -45,13 +45,18 @@ def places(ir):
 
 
 def read_env(path):
-    """{NAME: value} of `export NAME='value'` lines, as sh reads them."""
+    """{NAME: value} of `export NAME='value'` lines, as sh reads them; a
+    `. FILE` line reads the companion next to PATH with FILE's name."""
     env = {}
     for line in open(path, encoding='utf-8'):
         line = line.strip()
         if not line or line.startswith('#'):
             continue
         words = shlex.split(line)
+        if len(words) == 2 and words[0] == '.':
+            env.update(read_env(os.path.join(os.path.dirname(path),
+                                             os.path.basename(words[1]))))
+            continue
         if len(words) != 2 or words[0] != 'export' or '=' not in words[1]:
             raise SystemExit('%s: not an export line: %r' % (path, line))
         k, v = words[1].split('=', 1)
@@ -128,6 +133,8 @@ def main(tree, irpath):
                                    opts.get('password')))
         elif kind == 'env':
             for f in sorted(glob.glob(d + '/*.env')):
+                if f.endswith('-secrets.env'):
+                    continue    # read through the file that loads it
                 env = read_env(f)
                 for k, v in env.items():
                     if k.endswith('_URL') and v.startswith('mysql://'):
@@ -146,10 +153,14 @@ def main(tree, irpath):
     accounts = []       # (server addrs, user, host, password)
     for f in sorted(glob.glob(os.path.join(tree, '*', '*', 'mysql', 'grants.sql'))):
         host, zone = f.split(os.sep)[-4:-2]
-        for m in re.finditer(r"CREATE USER IF NOT EXISTS '([^']*)'@'([^']*)' "
-                             r"IDENTIFIED BY '([^']*)'", open(f).read()):
+        pw = dict(re.findall(r"^SET @(\w+) = '([^']*)';$", open(
+            os.path.join(os.path.dirname(f), 'grants-passwords.sql')).read(),
+            re.M))
+        for m in re.finditer(r"SET @ztopo_user = '([^']*)', @ztopo_host = "
+                             r"'([^']*)', @ztopo_password = @(\w+);",
+                             open(f).read()):
             accounts.append((addrs[(host, zone)], m.group(1), m.group(2),
-                             m.group(3), f))
+                             pw[m.group(3)], f))
     used = set()
     for place, url, where in mysql_urls:
         _, hosts, db = url_parts(url)
@@ -171,12 +182,16 @@ def main(tree, irpath):
     for f in sorted(glob.glob(os.path.join(tree, '*', '*', 'rabbitmq', 'setup.sh'))):
         host, zone = f.split(os.sep)[-4:-2]
         text = open(f).read()
+        pw = {k: shlex.split(v)[0] for k, v in re.findall(
+            r"^(\w+)=(.*)$", open(os.path.join(os.path.dirname(f),
+                                               'setup-passwords.sh')).read(),
+            re.M)}
         perms = {}
         for m in re.finditer(r"set_permissions -p '([^']*)' '([^']*)'", text):
             perms.setdefault(m.group(2), set()).add(m.group(1))
-        for m in re.finditer(r"printf '%s\\n' '([^']*)' \| rabbitmqctl "
+        for m in re.finditer(r"printf '%s\\n' \"\$(\w+)\" \| rabbitmqctl "
                              r"add_user '([^']*)'", text):
-            brokers.append((addrs[(host, zone)], m.group(2), m.group(1),
+            brokers.append((addrs[(host, zone)], m.group(2), pw[m.group(1)],
                             perms.get(m.group(2), set()), f))
     used = set()
     for place, url, where in mq_urls:

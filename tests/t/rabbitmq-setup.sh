@@ -223,7 +223,9 @@ print("\n".join(si["id"] for si in ir["service_instances"] if role[si["service"]
 		n=$((n + 1))
 		host=${sid#*@} host=${host%/*} zone=${sid##*/}
 		s=$d/out/$host/$zone/rabbitmq/setup.sh
-		[ "$(stat -c %a "$s")" = 700 ] || fail "$s: mode $(stat -c %a "$s")"
+		[ "$(stat -c %a "$s")" = 755 ] || fail "$s: mode $(stat -c %a "$s")"
+		[ "$(stat -c %a "${s%/*}/setup-passwords.sh")" = 600 ] ||
+		    fail "${s%/*}/setup-passwords.sh: mode $(stat -c %a "${s%/*}/setup-passwords.sh")"
 		[ "$(head -1 "$s")" = "#!/bin/sh" ] || fail "$s: no #!/bin/sh"
 		sh -n "$s" || fail "$s: sh -n"
 		for sh in "${shells[@]}" "bash --posix"; do

@@ -26,4 +26,11 @@ grep -q 'warning: ZTOPO_SECRET_NOVA_DB_PASSWORD is set but empty' err ||
 # the value came from the file, as if the variable were unset
 grep -q "$(sed -n 's/^nova-db-password = //p' s.txt)" tree/devbox/nova-api/nova/20-ztopo-secrets.conf ||
     { echo "the file's value was not used"; fail=1; }
+# a variable that names no declared secret: a warning, with the likely one
+ZTOPO_SECRET_NOVA_DB_PASWORD=x "$ZTOPO" compile "$ROOT/examples/dev.zt" \
+    --secrets s.txt -o tree2 >out 2>err
+st=$?
+[ "$st" = 0 ] || { echo "compile with a misspelled variable: exit $st"; cat err; fail=1; }
+grep -qx 'ztopo: warning: ZTOPO_SECRET_NOVA_DB_PASWORD names no secret of this description; did you mean ZTOPO_SECRET_NOVA_DB_PASSWORD?' err ||
+    { echo "no warning for the misspelled variable:"; cat err; fail=1; }
 exit $fail

@@ -57,7 +57,7 @@ st=$?
 sed -i 's/^nova-db-password = .*/nova-db-password = changed/' "$sec"
 "$ZTOPO" compile dev.zt -o real --check --secrets "$sec" >o.txt 2>&1
 st=$?
-[ $st = 3 ] && grep -q '^changed real/devbox/db/mysql/grants.sql$' o.txt ||
+[ $st = 3 ] && grep -q '^changed real/devbox/db/mysql/grants-passwords.sql$' o.txt ||
     { echo "--check with a changed secret: exit $st"; cat o.txt; fail=1; }
 
 # a foreign directory is refused by --check too (exit 2)

@@ -13,7 +13,8 @@
 #   - nics: nic_tag characters, ips/gateways syntax, exactly one primary,
 #     model for HVM; disks: model per brand, image_uuid + image_size or
 #     size, at most one boot disk; IPs unique on a host;
-#   - `compile --zone Z --host H` prints exactly the file's bytes;
+#   - `compile --zone Z --host H` prints exactly the file's bytes (with
+#     --redact, a payload that holds a secret is refused instead);
 #   - determinism: compiling twice, from another directory and from a copy
 #     elsewhere gives the same bytes;
 #   - secrets: exactly the payloads that carry a secret (its value, or
@@ -412,6 +413,18 @@ for z in json.load(sys.stdin)["zone_instances"]:
 			fi
 			host=${p#"$o/a/"}; host=${host%%/*}
 			zone=$(basename "$p" .json)
+			if grep -q '"@@[A-Z0-9_]*@@"' "$p"; then
+				# a payload with a secret is never printed
+				# redacted: vmadm would create the placeholder
+				if "$ZTOPO" compile "$f" -t "$t" --redact \
+				    --zone "$zone" --host "$host" >"$TMPDIR/zone.json" \
+				    2>"$TMPDIR/err"; then
+					err "--zone $zone --redact printed a payload with a placeholder"
+				fi
+				grep -q "payload holds secret" "$TMPDIR/err" ||
+				    err "--zone $zone --redact: $(cat "$TMPDIR/err")"
+				continue
+			fi
 			"$ZTOPO" compile "$f" -t "$t" --redact --zone "$zone" \
 			    --host "$host" >"$TMPDIR/zone.json" 2>"$TMPDIR/err" ||
 			    err "--zone $zone --host $host failed: $(cat "$TMPDIR/err")"
