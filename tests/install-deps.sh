@@ -10,7 +10,7 @@
 #          generated playbook uses), graphviz, clang with libFuzzer's
 #          runtime (libclang-rt-14-dev, only recommended by clang) for
 #          the fuzz target, vim and man-db (make install's syntax file
-#          and man pages are loaded by them)
+#          and man pages are loaded by them), mandoc (its -T lint)
 #
 # Example: tests/install-deps.sh build test
 #
@@ -33,7 +33,7 @@ test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
   python3 python3-nova python3-keystone python3-glance python3-glance-store
   python3-placement python3-neutron python3-osprofiler
   python3-keystonemiddleware python3-keystoneauth1 python3-oslo.config
-  ansible graphviz vim man-db)
+  ansible graphviz vim man-db mandoc)
 
 me=install-deps
 usage() { echo "usage: $0 GROUP...   (groups: build test)" >&2; exit 2; }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Keep README, the man pages and --help true to the code: every long option
 # the CLI accepts is documented in --help and ztopo(1), every command in
-# both too, the man pages format without warnings, and the quick start
+# both too, the man pages format without warnings and pass mandoc -T lint
+# at warning level, and the quick start
 # commands exist in the Makefile.
 set -eu
 fail=0
@@ -21,6 +22,14 @@ for c in $cmds; do
 	grep -q "ztopo $c" <<<"$help" || { echo "--help lacks command $c"; fail=1; }
 	grep -q "^\.Cm $c" "$ROOT/doc/ztopo.1" || { echo "doc/ztopo.1 lacks command $c"; fail=1; }
 done
+# mandoc's linter, at warning level and above (its STYLE notes about
+# manuals not installed here are not about the pages)
+if command -v mandoc >/dev/null; then
+	w=$(mandoc -T lint -W warning "$ROOT"/doc/*.[1-9] 2>&1 | grep -v 'outdated mandoc.db' || true)
+	[ -z "$w" ] || { echo "mandoc -T lint:"; echo "$w"; fail=1; }
+else
+	echo "note: mandoc not installed; man pages not linted"
+fi
 if command -v groff >/dev/null; then
 	for m in "$ROOT"/doc/*.[1-9]; do
 		w=$(groff -mdoc -Tutf8 -ww -z "$m" 2>&1)
