@@ -555,7 +555,7 @@ ks_auth(struct frag *f, const struct ir_sinst *si, struct loc l,
 	if (u != NULL)
 		l = u->loc;
 	if (u != NULL && f->ks != NULL && f->ks->cred != u->cred) {
-		if (!f->ks_conflict++)
+		if (!f->ks_conflict) {	/* once per place, not per section */
 			diag_error(f->d, l, "services \"%s\" and \"%s\" share "
 			    "the %s configuration of %s/%s, so they log in to "
 			    "keystone as one user, but their credentials are "
@@ -563,10 +563,10 @@ ks_auth(struct frag *f, const struct ir_sinst *si, struct loc l,
 			    si->service->name, project_table[f->project].name,
 			    si->host->name, si->zone_name, f->ks->cred->name,
 			    u->cred->name);
-		if (f->ks_conflict == 1)
 			diag_note(f->d, f->ks->loc, "\"%s\" logs in as \"%s\" "
 			    "here", f->ks_si->service->name, f->ks->cred->user);
-		f->ks_conflict = 2;
+			f->ks_conflict = 1;
+		}
 		return;
 	}
 	if (u != NULL && f->ks == NULL) {
