@@ -40,6 +40,10 @@ const char	*secret_var_name(struct arena *, const struct ir_secret *);
 
 /* Does credential C have a consumer whose server is SI? */
 int	cred_serves(const struct ir_credential *, const struct ir_sinst *);
+/* The credentials of KIND that have a consumer on SI, in declaration
+ * order; *N of them. */
+const struct ir_credential **creds_served(const struct ir *,
+	    const struct ir_sinst *, enum ir_credkind, size_t *n);
 
 /*
  * The located checks of the servers of one role whose accounts come from

@@ -133,3 +133,21 @@ secret_var_name(struct arena *a, const struct ir_secret *s)
 			*p = (char)(*p - 'A' + 'a');
 	return v;
 }
+
+/* The credentials of KIND that have a consumer on SI, in declaration
+ * order. */
+const struct ir_credential **
+creds_served(const struct ir *ir, const struct ir_sinst *si,
+    enum ir_credkind kind, size_t *n)
+{
+	const struct ir_credential **v;
+	size_t i;
+
+	v = arena_alloc(ir->arena, (ir->ncredentials + 1) * sizeof(*v));
+	*n = 0;
+	for (i = 0; i < ir->ncredentials; i++)
+		if (ir->credentials[i]->kind == kind &&
+		    cred_serves(ir->credentials[i], si))
+			v[(*n)++] = ir->credentials[i];
+	return v;
+}

@@ -212,8 +212,10 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	struct outfile *f;
 	struct strbuf sb, pw;
 	uint32_t *addrs;
-	size_t i, j, k, n;
-	int any = 0;
+	size_t i, j, k, n, ncs;
+	const struct ir_credential **cs = creds_served(ir, si, CRED_MYSQL,
+	    &ncs);
+
 
 	sb_init(&sb);
 	sb_init(&pw);
@@ -257,13 +259,11 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	    eo->redact ? "The passwords are @@NAME@@\n-- placeholders "
 	    "(--redact)." : "Mode 0600: never commit it.");
 
-	for (i = 0; i < ir->ncredentials; i++) {
-		const struct ir_credential *c = ir->credentials[i];
+	for (i = 0; i < ncs; i++) {
+		const struct ir_credential *c = cs[i];
 		const char *var;
 
-		if (c->kind != CRED_MYSQL || !cred_serves(c, si))
-			continue;
-		if (!any++)
+		if (i == 0)
 			sb_putc(&sb, '\n');
 		for (k = 0; k < c->ndatabases; k++) {
 			if (!hash_put(dbs, c->databases[k], (void *)c))
@@ -280,7 +280,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		}
 	}
 	sb_puts(&pw, "SET @ztopo_passwords = 1;\n");
-	if (any)
+	if (ncs > 0)
 		sb_puts(&sb, "\n"
 		    "-- ztopo_create_sql sets @ztopo_sql to a CREATE USER IF NOT "
 		    "EXISTS of the\n"
@@ -305,12 +305,10 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 		    "    QUOTE(@ztopo_user), ''@'', QUOTE(@ztopo_host), '' "
 		    "IDENTIFIED BY '',\n"
 		    "    QUOTE(@ztopo_password))) INTO @ztopo_sql';\n");
-	for (i = 0; i < ir->ncredentials; i++) {
-		const struct ir_credential *c = ir->credentials[i];
+	for (i = 0; i < ncs; i++) {
+		const struct ir_credential *c = cs[i];
 		const char *var;
 
-		if (c->kind != CRED_MYSQL || !cred_serves(c, si))
-			continue;
 		var = secret_var_name(a, c->password);
 		sb_printf(&sb, "\n-- credential \"%s\" (password: secret \"%s\"), "
 		    "used by:\n", c->name, c->password->name);
@@ -341,18 +339,16 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	}
 	/* forget the passwords: nothing of them stays in the session */
 	sb_puts(&sb, "\n");
-	if (any)
+	if (ncs > 0)
 		sb_puts(&sb, "DEALLOCATE PREPARE ztopo_create_sql;\n"
 		    "DEALLOCATE PREPARE ztopo_password_sql;\n");
 	sb_puts(&sb, "SET @ztopo_user = NULL, @ztopo_host = NULL, "
 	    "@ztopo_password = NULL, @ztopo_sql = NULL,\n    "
 	    "@ztopo_passwords = NULL;\n");
-	for (i = 0; i < ir->ncredentials; i++) {
-		const struct ir_credential *c = ir->credentials[i];
+	for (i = 0; i < ncs; i++) {
+		const struct ir_credential *c = cs[i];
 		const char *var;
 
-		if (c->kind != CRED_MYSQL || !cred_serves(c, si))
-			continue;
 		var = secret_var_name(a, c->password);
 		if (hash_get(vars, var) == c)	/* a line each: an added
 						 * account adds lines only */

@@ -165,22 +165,6 @@ trimmed_by_rabbitmqctl(const char *v)
 	return 0;
 }
 
-/* The credentials that have a consumer on SI, in declaration order. */
-static const struct ir_credential **
-used_on(const struct ir *ir, const struct ir_sinst *si, size_t *n)
-{
-	const struct ir_credential **v;
-	size_t i;
-
-	v = arena_alloc(ir->arena, (ir->ncredentials + 1) * sizeof(*v));
-	*n = 0;
-	for (i = 0; i < ir->ncredentials; i++)
-		if (ir->credentials[i]->kind == CRED_RABBITMQ &&
-		    cred_serves(ir->credentials[i], si))
-			v[(*n)++] = ir->credentials[i];
-	return v;
-}
-
 static int
 emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
     struct diag *d, const struct emit_opts *eo)
@@ -193,7 +177,7 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	size_t n, i, j, k;
 	int stdin_pw = REL_HAS(ir->release, RF_RABBIT_STDIN), errors = 0;
 
-	cs = used_on(ir, si, &n);
+	cs = creds_served(ir, si, CRED_RABBITMQ, &n);
 	sb_init(&sb);
 	sb_init(&pw);
 	sb_printf(&sb,
