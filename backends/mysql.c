@@ -216,7 +216,6 @@ emit_one(const struct ir *ir, const struct ir_sinst *si, struct outset *os,
 	const struct ir_credential **cs = creds_served(ir, si, CRED_MYSQL,
 	    &ncs);
 
-
 	sb_init(&sb);
 	sb_init(&pw);
 	sb_printf(&sb,
