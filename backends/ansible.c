@@ -102,22 +102,6 @@ jq(struct arena *a, const char *s)
 	return r;
 }
 
-/* S as one word for sh(1): as is when plain, else single-quoted. */
-static const char *
-shq(struct arena *a, const char *s)
-{
-	struct strbuf sb;
-	const char *r;
-
-	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
-	    "abcdefghijklmnopqrstuvwxyz0123456789_-./:=@%+,") == strlen(s))
-		return s;
-	sb_init(&sb);
-	sb_shquote(&sb, s);
-	r = arena_strdup(a, sb.buf);
-	sb_free(&sb);
-	return r;
-}
 
 /* ---- the inventory */
 
@@ -387,8 +371,8 @@ in_zone(struct pb *p, const struct plan_step *s, const char *cmd)
 {
 	if (s->zone == NULL)
 		return cmd;
-	return arena_printf(p->arena, "zlogin %s %s", shq(p->arena,
-	    s->zone_uuid), shq(p->arena, cmd));
+	return arena_printf(p->arena, "zlogin %s %s", sh_word(p->arena,
+	    s->zone_uuid), sh_word(p->arena, cmd));
 }
 
 /* Jinja: the path of F in the tree, at run time. */
@@ -523,7 +507,7 @@ once_task(struct pb *p, const struct plan_step *s, const char *cmd)
 	    s->file->companion) : "", s->file->companion ? ")" : ""));
 	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
 	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
-	    "touch \"$ZTOPO_STAMP\"", cmd, shq(a, done)));
+	    "touch \"$ZTOPO_STAMP\"", cmd, sh_word(a, done)));
 	sb_puts(&p->sb, T "    creates: \"{{ stamp }}\"\n");
 	sb_puts(&p->sb, T "  environment:\n" T "    ZTOPO_STAMP: \"{{ stamp "
 	    "}}\"\n");
@@ -543,8 +527,8 @@ stamp_task(struct pb *p, const struct plan_step *s, const char *key)
 	task(p, s, NULL);
 	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
 	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
-	    "touch %s", in_zone(p, s, s->command), shq(a, done),
-	    shq(a, arena_printf(a, "%s/%s.%s", done, plan_action_name(
+	    "touch %s", in_zone(p, s, s->command), sh_word(a, done),
+	    sh_word(a, arena_printf(a, "%s/%s.%s", done, plan_action_name(
 	    s->action), hex))));
 	sb_printf(&p->sb, T "    creates: %s\n", jq(a, arena_printf(a,
 	    "%s/%s.%s", done, plan_action_name(s->action), hex)));
@@ -559,19 +543,19 @@ start_task(struct pb *p, const struct plan_step *s, const char *conf_changed)
 	task(p, s, "its state");
 	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
 	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-	    "svcs -H -o state %s", shq(a, s->fmri))));
+	    "svcs -H -o state %s", sh_word(a, s->fmri))));
 	sb_printf(&p->sb, T "  register: %s\n", reg);
 	sb_puts(&p->sb, T "  changed_when: false\n" T "  failed_when: false\n");
 	task(p, s, NULL);
 	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
 	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-	    "svcadm enable -s %s", shq(a, s->fmri))));
+	    "svcadm enable -s %s", sh_word(a, s->fmri))));
 	sb_printf(&p->sb, T "  when: %s.stdout != 'online'\n", reg);
 	if (conf_changed[0] != '\0') {
 		task(p, s, "restart, its configuration changed");
 		sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
 		kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-		    "svcadm restart %s", shq(a, s->fmri))));
+		    "svcadm restart %s", sh_word(a, s->fmri))));
 		sb_printf(&p->sb, T "  when: %s.stdout == 'online' and (%s)\n",
 		    reg, conf_changed);
 	}
@@ -583,11 +567,11 @@ static void
 owner_task(struct pb *p, const struct plan_step *s)
 {
 	struct arena *a = p->arena;
-	const char *f = shq(a, s->dest), *reg;
+	const char *f = sh_word(a, s->dest), *reg;
 	const char *match = s->group ? arena_printf(a, "-user %s -group %s",
-	    shq(a, s->owner), shq(a, s->group)) : arena_printf(a, "-user %s",
-	    shq(a, s->owner));
-	const char *who = shq(a, s->group ? arena_printf(a, "%s:%s", s->owner,
+	    sh_word(a, s->owner), sh_word(a, s->group)) : arena_printf(a, "-user %s",
+	    sh_word(a, s->owner));
+	const char *who = sh_word(a, s->group ? arena_printf(a, "%s:%s", s->owner,
 	    s->group) : s->owner);
 
 	reg = arena_printf(a, "ztopo_owner_%d", s->num);
@@ -669,30 +653,18 @@ play(struct pb *p, size_t from, size_t to)
 		case PLAN_MANIFEST:
 			copy_task(p, s, NULL);
 			once_task(p, s, in_zone(p, s, arena_printf(a,
-			    "svccfg import %s", shq(a, s->dest))));
+			    "svccfg import %s", sh_word(a, s->dest))));
 			break;
 		case PLAN_START:
 			start_task(p, s, role_table[s->sinst->service->role].conf ==
 			    CONF_OSLO ?
 			    conf_changed : "");
 			break;
-		case PLAN_GRANTS:	/* with its passwords, in one session */
-			copy_task(p, s, NULL);
-			once_task(p, s, in_zone(p, s, s->file->companion ?
-			    arena_printf(a, "cat %s %s | %s/bin/mysql -u root",
-			    shq(a, s->file->companion->dest), shq(a, s->dest),
-			    s->sinst->prefix) : arena_printf(a,
-			    "%s/bin/mysql -u root < %s", s->sinst->prefix,
-			    shq(a, s->dest))));
-			break;
+		case PLAN_GRANTS:
 		case PLAN_RABBITMQ:
-			copy_task(p, s, NULL);
-			once_task(p, s, in_zone(p, s, shq(a, s->dest)));
-			break;
 		case PLAN_RUN:
 			copy_task(p, s, NULL);
-			once_task(p, s, in_zone(p, s, arena_printf(a,
-			    "/bin/sh %s", shq(a, s->dest))));
+			once_task(p, s, in_zone(p, s, s->command));
 			break;
 		case PLAN_DBSYNC:
 			stamp_task(p, s, s->command);

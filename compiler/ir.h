@@ -634,6 +634,13 @@ const char	*ir_expand(struct arena *, const char *tmpl,
 		    const struct ir_sinst *);
 /* SI's address on a network marked public, else ADDR. */
 uint32_t	 ir_sinst_public_addr(const struct ir_sinst *, uint32_t addr);
+
+/* keystone's endpoint interfaces, in the order ztopo registers them */
+enum ir_iface { IFACE_INTERNAL, IFACE_ADMIN, IFACE_PUBLIC, IFACE__COUNT };
+extern const char *const ir_iface_name[IFACE__COUNT];
+/* the URL of API instance SI on an interface (public: its public network) */
+const char	*ir_api_url(const struct ir *, const struct ir_sinst *,
+		    enum ir_iface);
 /* Address of SINST on NETWORK, or 0. */
 uint32_t	 ir_sinst_addr_on(const struct ir_sinst *, const struct ir_network *);
 const char	*ir_addr(const struct ir *, uint32_t);	/* dotted quad */

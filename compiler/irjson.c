@@ -234,6 +234,10 @@ jservice(const struct ir *ir, const struct ir_service *s)
 	    json_string(s->packaged ? "packaged" : "generate"));
 	json_object_set_new(o, "fmri", jstr(s->fmri));
 	json_object_set_new(o, "description", jstr(s->description));
+	if (role_table[s->role].catalog_type != NULL)
+		json_object_set_new(o, "catalog", json_pack("{s:s, s:s}",
+		    "type", role_table[s->role].catalog_type,
+		    "name", role_table[s->role].catalog_name));
 	if (s->role == ROLE_KEYSTONE) {
 		json_object_set_new(o, "admin", s->admin ?
 		    json_string(s->admin->name) : json_null());
@@ -398,6 +402,15 @@ jsinst(const struct ir *ir, const struct ir_sinst *si)
 	json_object_set_new(o, "config_dir", jstr(si->config_dir));
 	json_object_set_new(o, "start", jstr(si->start));
 	json_object_set_new(o, "env_file", jstr(si->env_file));
+	if (role_table[si->service->role].catalog_type != NULL) {
+		json_t *e = json_object();
+		int k;
+
+		for (k = 0; k < IFACE__COUNT; k++)
+			json_object_set_new(e, ir_iface_name[k], json_string(
+			    ir_api_url(ir, si, (enum ir_iface)k)));
+		json_object_set_new(o, "endpoints", e);
+	}
 	a = json_array();
 	for (i = 0; i < si->nout; i++)
 		json_array_append_new(a, jedge(ir, si->out[i]));

@@ -523,6 +523,19 @@ ir_sinst_public_addr(const struct ir_sinst *si, uint32_t addr)
 	return addr;
 }
 
+const char *const ir_iface_name[IFACE__COUNT] = {
+	[IFACE_INTERNAL] = "internal", [IFACE_ADMIN] = "admin",
+	[IFACE_PUBLIC] = "public",
+};
+
+const char *
+ir_api_url(const struct ir *ir, const struct ir_sinst *si, enum ir_iface k)
+{
+	return arena_printf(ir->arena, "http://%s:%d%s", ir_addr(ir,
+	    k == IFACE_PUBLIC ? ir_sinst_public_addr(si, si->addr) : si->addr),
+	    ir_port(si->service, 0), role_table[si->service->role].catalog_path);
+}
+
 int
 ir_port(const struct ir_service *s, size_t i)
 {

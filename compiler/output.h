@@ -30,6 +30,7 @@ void	sb_putc(struct strbuf *, int);
 void	sb_puts(struct strbuf *, const char *);
 void	sb_putn(struct strbuf *, const char *, size_t);
 void	sb_shquote(struct strbuf *, const char *);	/* single-quoted */
+const char *sh_word(struct arena *, const char *);	/* quoted if need be */
 void	sb_urlencode(struct strbuf *, const char *);	/* percent-encoded */
 void	sb_printf(struct strbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

@@ -444,6 +444,8 @@ run_steps(struct build *b, struct unit *u, const struct ir_sinst *si,
 			continue;
 		s = add_step(b, PLAN_RUN, u, si, f);
 		s->dest = f->dest;
+		s->command = arena_printf(b->arena, "/bin/sh %s",
+		    sh_word(b->arena, f->dest));
 	}
 }
 
@@ -532,13 +534,21 @@ unit_steps(struct build *b, struct unit *u, const int *image_step)
 				vec_push(a, &b->computes, s);
 		}
 		run_steps(b, u, si, 0);
+		/* the grants with their passwords, in one session */
 		if ((f = art_of(u, ART_GRANTS, si)) != NULL) {
 			s = add_step(b, PLAN_GRANTS, u, si, f);
 			s->dest = f->dest;
+			s->command = f->companion != NULL ? arena_printf(a,
+			    "cat %s %s | %s/bin/mysql -u root",
+			    sh_word(a, f->companion->dest), sh_word(a, f->dest),
+			    si->prefix) : arena_printf(a,
+			    "%s/bin/mysql -u root < %s", si->prefix,
+			    sh_word(a, f->dest));
 		}
 		if ((f = art_of(u, ART_BROKER, si)) != NULL) {
 			s = add_step(b, PLAN_RABBITMQ, u, si, f);
 			s->dest = f->dest;
+			s->command = sh_word(a, f->dest);
 		}
 	}
 

@@ -41,8 +41,10 @@ struct plan_step {
 	const char		*owner, *group;	/* PLAN_CONFIG: chown, or NULL */
 	const char		*zone_uuid;	/* from the payload, or NULL */
 	const char		*zpool;		/* from the payload: "zones" */
-	const char		*command;	/* PLAN_DBSYNC, PLAN_DISCOVER:
-						 * run in the zone */
+	const char		*command;	/* PLAN_DBSYNC, _DISCOVER,
+						 * _GRANTS, _RABBITMQ, _RUN:
+						 * sh(1) text run in the zone,
+						 * as root */
 	int			*after;		/* steps that must be done */
 	size_t			 nafter;
 };

@@ -198,6 +198,10 @@ plan_print_json(const struct plan *p, FILE *fp)
 			json_object_set_new(o, "dest", json_string(s->dest));
 		if (s->fmri != NULL)
 			json_object_set_new(o, "fmri", json_string(s->fmri));
+		if (s->owner != NULL)
+			json_object_set_new(o, "owner", json_string(s->owner));
+		if (s->group != NULL)
+			json_object_set_new(o, "group", json_string(s->group));
 		if (s->command != NULL)
 			json_object_set_new(o, "command",
 			    json_string(s->command));

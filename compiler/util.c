@@ -325,6 +325,23 @@ sb_shquote(struct strbuf *sb, const char *s)
 	sb_putc(sb, '\'');
 }
 
+/* S as one word for sh(1): as is when plain, else single-quoted. */
+const char *
+sh_word(struct arena *a, const char *s)
+{
+	struct strbuf sb;
+	const char *r;
+
+	if (*s != '\0' && strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ"
+	    "abcdefghijklmnopqrstuvwxyz0123456789_-./:=@%+,") == strlen(s))
+		return s;
+	sb_init(&sb);
+	sb_shquote(&sb, s);
+	r = arena_strdup(a, sb.buf);
+	sb_free(&sb);
+	return r;
+}
+
 void
 sb_printf(struct strbuf *sb, const char *fmt, ...)
 {

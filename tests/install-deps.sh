@@ -11,6 +11,10 @@
 #          runtime (libclang-rt-14-dev, only recommended by clang) for
 #          the fuzz target, vim and man-db (make install's syntax file
 #          and man pages are loaded by them), mandoc (its -T lint)
+#   e2e    what tests/t/e2e-boot.sh runs the dev target with: Debian's
+#          Zed services (keystone, glance, placement, neutron, nova's
+#          control plane), RabbitMQ, memcached, uwsgi's python3 plugin,
+#          iproute2 and util-linux (namespaces), the openstack client
 #
 # Example: tests/install-deps.sh build test
 #
@@ -34,9 +38,13 @@ test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
   python3-placement python3-neutron python3-osprofiler
   python3-keystonemiddleware python3-keystoneauth1 python3-oslo.config
   ansible graphviz vim man-db mandoc)
+e2e_pkgs=(iproute2 util-linux mariadb-server mariadb-client rabbitmq-server
+  memcached uwsgi-core uwsgi-plugin-python3 keystone glance-api placement-api
+  neutron-server nova-api nova-scheduler nova-conductor nova-consoleproxy
+  python3-openstackclient python3-pymysql curl)
 
 me=install-deps
-usage() { echo "usage: $0 GROUP...   (groups: build test)" >&2; exit 2; }
+usage() { echo "usage: $0 GROUP...   (groups: build test e2e)" >&2; exit 2; }
 [ $# -gt 0 ] || usage
 
 want=()
@@ -44,6 +52,7 @@ for group in "$@"; do
   case $group in
     build) want+=("${build_pkgs[@]}") ;;
     test) want+=("${test_pkgs[@]}") ;;
+    e2e) want+=("${e2e_pkgs[@]}") ;;
     *) echo "$me: unknown group '$group'" >&2; usage ;;
   esac
 done
