@@ -42,7 +42,7 @@ HDRS = $(wildcard compiler/*.h) $(wildcard backends/*.h)
 SAN_FLAGS = -fsanitize=address,undefined -fno-sanitize-recover=all \
             -fno-omit-frame-pointer
 
-.PHONY: all demo check asan bench clean deps test-deps unit fuzz fuzz-build \
+.PHONY: all demo check e2e asan bench clean deps test-deps unit fuzz fuzz-build \
 	install uninstall
 
 PREFIX      ?= /usr/local
@@ -130,7 +130,7 @@ deps:
 	@tests/install-deps.sh build
 
 test-deps:
-	@tests/install-deps.sh build test
+	@tests/install-deps.sh build test e2e
 
 demo: deps
 	$(MAKE) all
@@ -145,6 +145,11 @@ check: test-deps
 
 bench: all
 	tests/bench.sh
+
+# the dev target booted in network namespaces (tests/t/e2e-boot.sh), alone
+e2e: test-deps
+	$(MAKE) all
+	tests/run.sh t/e2e-boot
 
 install: $(BIN)
 	@set -e; for i in $(INSTALLED); do \

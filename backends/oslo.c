@@ -754,6 +754,10 @@ derive_service(struct frag *f, const struct ir_sinst *si)
 	    "DEFAULT", "lock_path"))
 		derive_str(f, si, l, zed ? "oslo_concurrency" : "DEFAULT",
 		    "lock_path", pj->lock_path);
+	if ((need & NEED_PASTE_INI) && pj->paste_file != NULL)
+		derive_str(f, si, l, has(f, pj->paste_section, pj->paste_key) ?
+		    pj->paste_section : "DEFAULT", pj->paste_key,
+		    ir_expand(ir->arena, pj->paste_file, si));
 	for (i = 0; i < sizeof(fixed) / sizeof(fixed[0]); i++)
 		if (need & fixed[i].need)
 			derive_str(f, si, l, fixed[i].section, fixed[i].key,

@@ -192,6 +192,12 @@ struct project_info {
 	int		 host;		/* [DEFAULT] host is the node name
 					 * (where the release has sections) */
 	int		 my_ip;		/* [DEFAULT] my_ip is its address */
+	/* the paste pipeline file the package installs, a template: its
+	 * services otherwise look for it only in /etc/PROJECT, not under
+	 * the prefix; the option naming it, in its section (else in
+	 * [DEFAULT], where an older release reads it) */
+	const char	*paste_file;
+	const char	*paste_section, *paste_key;
 };
 extern const struct project_info project_table[PROJ__COUNT];
 /* The files a service of a project reads in @CONFDIR@: the options
@@ -237,8 +243,10 @@ enum {
 					 * sql_connection */
 	NEED_KS_PORTS	  = 1u << 23,	/* Folsom keystone: public_port and
 					 * admin_port from .ports */
-	NEED_REGISTRY	  = 1u << 24	/* Folsom glance-api: the registry's
+	NEED_REGISTRY	  = 1u << 24,	/* Folsom glance-api: the registry's
 					 * host and port */
+	NEED_PASTE_INI	  = 1u << 25	/* its project's paste pipeline file
+					 * (paste_file), by absolute path */
 };
 
 #define ROLE_MAX_PORTS	3

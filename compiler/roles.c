@@ -17,8 +17,16 @@
 #define NOVA_EXEC(bin)	"@PREFIX@/bin/" bin " --config-dir @CONFDIR@"
 #define NOVA_MANAGE(c)	"@PREFIX@/bin/nova-manage --config-dir @CONFDIR@ " c
 #define OPENSTACK_DOC(p) "https://docs.openstack.org/" p "/"
-/* Zed's WSGI APIs, run by uwsgi on their first port */
+/*
+ * Zed's WSGI APIs, run by uwsgi on their first port.  uwsgi's http-socket
+ * closes every connection after its response, so it says so (clients that
+ * reuse a connection get it reset under them otherwise); headers carrying
+ * tokens outgrow its 4 KB default buffer; and SIGTERM, SMF's stop, is a
+ * reload to uwsgi unless told otherwise.
+ */
 #define UWSGI(app)	"@PREFIX@/bin/uwsgi --master --processes 2 "	\
+	"--die-on-term --buffer-size 65535 "				\
+	"--add-header 'Connection: close' "				\
 	"--http-socket :@PORT0@ --wsgi-file @PREFIX@/bin/" app
 
 /* the fields every nova role shares */
@@ -42,6 +50,8 @@ const struct project_info project_table[PROJ__COUNT] = {
 		.name = "nova", .confdir = "@PREFIX@/etc/nova/nova.conf.d",
 		.reads = PR_CONFIG_DIR, .state_path = "/var/lib/nova",
 		.lock_path = "/var/lib/nova/tmp", .host = 1, .my_ip = 1,
+		.paste_file = "@PREFIX@/etc/nova/api-paste.ini",
+		.paste_section = "wsgi", .paste_key = "api_paste_config",
 	},
 	[PROJ_KEYSTONE] = {
 		.name = "keystone",
@@ -52,11 +62,15 @@ const struct project_info project_table[PROJ__COUNT] = {
 		.name = "glance",
 		.confdir = "@PREFIX@/etc/glance/glance-api.conf.d",
 		.reads = PR_CONFIG_DIR, .lock_path = "/var/lib/glance/tmp",
+		.paste_file = "@PREFIX@/etc/glance/glance-api-paste.ini",
+		.paste_section = "paste_deploy", .paste_key = "config_file",
 	},
 	[PROJ_GLANCE_REGISTRY] = {	/* Folsom */
 		.name = "glance-registry",
 		.confdir = "@PREFIX@/etc/glance/glance-registry.conf.d",
 		.reads = PR_CONFIG_DIR,
+		.paste_file = "@PREFIX@/etc/glance/glance-registry-paste.ini",
+		.paste_section = "paste_deploy", .paste_key = "config_file",
 	},
 	[PROJ_PLACEMENT] = {
 		.name = "placement", .confdir = "@PREFIX@/etc/placement",
@@ -69,6 +83,8 @@ const struct project_info project_table[PROJ__COUNT] = {
 		.lock_path = "/var/lib/neutron/tmp", .host = 1,
 		.extra_file = "ml2_conf.ini",
 		.extra_dest = "@PREFIX@/etc/neutron/plugins/ml2/ml2_conf.ini",
+		.paste_file = "@PREFIX@/etc/neutron/api-paste.ini",
+		.paste_section = "DEFAULT", .paste_key = "api_paste_config",
 	},
 };
 
@@ -141,9 +157,9 @@ const struct role_info role_table[ROLE__COUNT] = {
 		.serves = -1, .db_releases = F | Z,
 		.needs = {
 			[REL_FOLSOM] = NEED_DB_FLAT | NEED_BIND | NEED_PASTE |
-			    NEED_REGISTRY | NEED_AUTHTOKEN,
+			    NEED_PASTE_INI | NEED_REGISTRY | NEED_AUTHTOKEN,
 			[REL_ZED] = NEED_DB | NEED_AUTHTOKEN | NEED_PASTE |
-			    NEED_BIND | NEED_STORE,
+			    NEED_PASTE_INI | NEED_BIND | NEED_STORE,
 		},
 		.catalog_type = "image", .catalog_name = "glance",
 		.catalog_path = "",
@@ -160,7 +176,7 @@ const struct role_info role_table[ROLE__COUNT] = {
 		.doc_uri = OPENSTACK_DOC("glance"),
 		.serves = -1, .db_releases = F,
 		.needs = { [REL_FOLSOM] = NEED_DB_FLAT | NEED_BIND | NEED_PASTE |
-		    NEED_AUTHTOKEN },
+		    NEED_PASTE_INI | NEED_AUTHTOKEN },
 	},
 	[ROLE_PLACEMENT_API] = {
 		.name = "placement-api", .releases = Z,
@@ -194,7 +210,7 @@ const struct role_info role_table[ROLE__COUNT] = {
 		.doc_name = "neutron", .doc_uri = OPENSTACK_DOC("neutron"),
 		.serves = -1, .db_releases = Z,
 		.needs = { [REL_ZED] = NEED_DB | NEED_AUTHTOKEN | NEED_NOVA |
-		    NEED_ML2 | NEED_BIND },
+		    NEED_ML2 | NEED_BIND | NEED_PASTE_INI },
 		.catalog_type = "network", .catalog_name = "neutron",
 		.catalog_path = "",
 		.db_sync[REL_ZED] = { "@PREFIX@/bin/neutron-db-manage --config-dir "
@@ -206,10 +222,11 @@ const struct role_info role_table[ROLE__COUNT] = {
 		.common_name = "OpenStack Compute API", .db_releases = F | Z,
 		.needs = {
 			[REL_FOLSOM] = NEED_CELL_DB | NEED_AUTHTOKEN |
-			    NEED_GLANCE | NEED_OSAPI,
+			    NEED_GLANCE | NEED_OSAPI | NEED_PASTE_INI,
 			[REL_ZED] = NEED_API_DB | NEED_CELL_DB |
 			    NEED_AUTHTOKEN | NEED_PLACEMENT | NEED_GLANCE |
-			    NEED_OSAPI | NEED_SERVICE_USER | NEED_NEUTRON,
+			    NEED_OSAPI | NEED_SERVICE_USER | NEED_NEUTRON |
+			    NEED_PASTE_INI,
 		},
 		.catalog_type = "compute", .catalog_name = "nova",
 		.catalog_path = "/v2.1",
