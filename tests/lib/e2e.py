@@ -24,8 +24,8 @@ wrote are used as they are):
     used: no traffic leaves the test's namespaces.
   - the zone's hostname is the payload's; /etc/hosts names it (RabbitMQ's
     node name needs that); /etc/resolv.conf is empty.
-  - /opt, /var and /etc are overlays private to the zone (writes stay in
-    the work directory); /run and /tmp are fresh tmpfs.
+  - /opt, /var and /etc are overlays private to the zone, whose writes
+    go to a tmpfs of the zone's own; /run and /tmp are fresh tmpfs.
   - a program ztopo names under a service prefix (/opt/local/bin/nova-api,
     /opt/local/sbin/rabbitmq-server) is Debian's program of that name from
     /usr/bin or /usr/sbin, by symlink, with two exceptions: pkgsrc's mysqld
@@ -86,7 +86,8 @@ import xml.etree.ElementTree as ET
 START_TIMEOUT = 180
 COMMAND_TIMEOUT = 900
 UP_TIMEOUT = 120
-ZLOGIN_PATH = "/usr/sbin:/usr/bin:/sbin:/bin"
+ZLOGIN_ENV = {"PATH": "/usr/sbin:/usr/bin:/sbin:/bin", "HOME": "/root",
+              "LOGNAME": "root", "USER": "root"}
 
 # a program pkgsrc names differently from Debian
 STANDIN_PROGRAM = {
@@ -102,10 +103,14 @@ HOLDER_SH = r'''
 set -eu
 z=$1 host=$2 hosts=$3 prefixes=$4 projects=$5
 shift 5
+# the zone's own files, on a tmpfs of its own: an overlay's upper
+# directory cannot be on every filesystem (not on another overlay)
+mkdir -p "$z/fs"
+mount -t tmpfs -o size=4g,mode=0755 tmpfs "$z/fs"
 for d in opt var etc; do
-	mkdir -p "$z/fs/$d" "$z/work/$d"
+	mkdir -p "$z/fs/upper/$d" "$z/fs/work/$d"
 	mount -t overlay overlay \
-	    -o "lowerdir=/$d,upperdir=$z/fs/$d,workdir=$z/work/$d" "/$d"
+	    -o "lowerdir=/$d,upperdir=$z/fs/upper/$d,workdir=$z/fs/work/$d" "/$d"
 done
 for p in $prefixes; do
 	mkdir -p "$p/bin" "$p/sbin" "$p/etc"
@@ -184,22 +189,26 @@ class Zone:
             time.sleep(0.05)
         raise Fail("zone %s: its holder did not start" % self.name)
 
-    def enter(self, user=None, group=None, wd="/"):
+    def enter(self, user=None, group=None, wd="/", env=None):
+        """The argv prefix of a command in the zone: as root with zlogin's
+        environment, or as USER:GROUP with ENV and nothing else -- never
+        with this script's environment (TMPDIR would lead outside)."""
         argv = ["/usr/bin/nsenter", "-t", str(self.pid), "-n", "-m", "-u",
                 "-p", "--wd=" + wd]
         if user is not None:
             argv += ["/usr/bin/setpriv", "--reuid", user, "--regid", group,
                      "--init-groups", "--"]
-        return argv
+        if env is None:
+            env = ZLOGIN_ENV
+        return argv + ["/usr/bin/env", "-i"] + [
+            "%s=%s" % kv for kv in sorted(env.items())]
 
     def sh(self, cmd, what, env=None, stdin=None, timeout=COMMAND_TIMEOUT,
            check=True):
         """Run sh(1) text in the zone as root, as zlogin would."""
-        e = ["/usr/bin/env", "-i", "PATH=" + ZLOGIN_PATH, "HOME=/root",
-             "LOGNAME=root", "USER=root"]
-        e += ["%s=%s" % kv for kv in sorted((env or {}).items())]
         try:
-            p = subprocess.run(self.enter() + e + ["/bin/sh", "-c", cmd],
+            p = subprocess.run(self.enter(env=dict(ZLOGIN_ENV, **(env or {})))
+                               + ["/bin/sh", "-c", cmd],
                                input=stdin, stdout=subprocess.PIPE,
                                stderr=subprocess.STDOUT, timeout=timeout)
         except subprocess.TimeoutExpired:
@@ -524,10 +533,8 @@ class Run:
             env = dict(m["env"], HOME=pw.pw_dir, USER=m["user"],
                        LOGNAME=m["user"], SMF_FMRI=step["fmri"],
                        SMF_METHOD="start")
-            argv = zone.enter(m["user"], std_group(m["group"]), m["wd"])
-            argv += ["/usr/bin/env", "-i"] + [
-                "%s=%s" % kv for kv in sorted(env.items())]
-            argv += ["/bin/sh", "-c", m["exec"]]
+            argv = zone.enter(m["user"], std_group(m["group"]), m["wd"],
+                              env) + ["/bin/sh", "-c", m["exec"]]
             self.spawn(zone, name, argv)
         self.wait_listening(zone, name)
 
