@@ -49,6 +49,9 @@ static const char help_text[] =
 "                    add a random value to the secrets file SECRETS for\n"
 "                    every secret FILE declares that it lacks (mode 0600)\n"
 "\n"
+"FILE is - (or /dev/stdin) for standard input; its includes are then\n"
+"relative to the current directory.\n"
+"\n"
 "Options (a command given an option it does not take exits 2):\n"
 "  -t, --target NAME   the target to use; may be left out when the\n"
 "                      description declares exactly one\n"
@@ -65,6 +68,9 @@ static const char help_text[] =
 "      --format FMT    plan: text (default) or json\n"
 "  -W, --werror        treat warnings as errors\n"
 "      --max-errors N  print at most N errors and N warnings (default 20)\n"
+"      --diagnostics FMT  text (default), or json: one object per line\n"
+"      --color WHEN    colour diagnostics: auto (a terminal, no NO_COLOR),\n"
+"                      always or never (also spelt --colour)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
@@ -478,7 +484,7 @@ takers(struct arena *a, unsigned bit)
 }
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
-	OPT_SECRETS, OPT_REDACT, OPT_FORMAT };
+	OPT_SECRETS, OPT_REDACT, OPT_FORMAT, OPT_DIAGNOSTICS, OPT_COLOR };
 
 /* getopt's value of each option -> its bit and its name in messages */
 static const struct {
@@ -500,6 +506,18 @@ static const struct {
 };
 #define NOPTBITS	(sizeof(optbits) / sizeof(optbits[0]))
 
+/* --color=WHEN: auto is a terminal that is not dumb, without NO_COLOR */
+static int
+want_color(const char *when)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (strcmp(when, "auto") != 0)
+		return strcmp(when, "always") == 0;
+	return isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0') &&
+	    term != NULL && strcmp(term, "dumb") != 0;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -515,13 +533,17 @@ main(int argc, char **argv)
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+		{ "diagnostics", required_argument, NULL, OPT_DIAGNOSTICS },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct command *cmd = NULL;
-	const char *format = NULL;
+	const char *format = NULL, *color = "auto";
 	unsigned given = 0;
+	int json_diags = 0;
 	struct opts o;
 	struct arena *a;
 	struct diag d;
@@ -575,6 +597,21 @@ main(int argc, char **argv)
 			if (errno || *end || end == optarg || o.max_errors < 1)
 				return usage("--max-errors: not a positive "
 				    "number: %s", optarg);
+			break;
+		case OPT_DIAGNOSTICS:
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return usage("--diagnostics: \"%s\" is neither "
+				    "text nor json", optarg);
+			json_diags = strcmp(optarg, "json") == 0;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0)
+				return usage("--color: \"%s\" is not auto, "
+				    "always or never", optarg);
+			color = optarg;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -671,6 +708,8 @@ main(int argc, char **argv)
 
 	a = arena_new();
 	diag_init(&d, stderr);
+	d.json = json_diags;
+	d.color = !d.json && want_color(color);
 	d.werror = o.werror;
 	d.max_errors = o.max_errors;
 	rc = cmd->fn(a, &d, &o);
