@@ -58,6 +58,8 @@ static const char help_text[] =
 "  -o, --output DIR    compile: write the tree to DIR, replacing it\n"
 "                      atomically; unchanged files keep their mtime\n"
 "      --check         compile: write nothing; exit 3 if DIR would change\n"
+"      --diff          compile --check: also show each change as diff -u\n"
+"                      (files holding secrets are named, not shown)\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
 "      --host HOST     compile: with --zone, the host of a replicated zone\n"
 "      --secrets FILE  compile: read secret values (name = value lines) from\n"
@@ -87,6 +89,7 @@ struct opts {
 	const char	*secrets;
 	int		 json;		/* plan --format json */
 	int		 check;
+	int		 diff;		/* --check --diff */
 	int		 werror;
 	int		 max_errors;
 	struct emit_opts emit;
@@ -313,6 +316,8 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 		return usage("-o and --zone cannot be used together", NULL);
 	if (o->check && o->outdir == NULL)
 		return usage("--check needs -o DIR", NULL);
+	if (o->diff && !o->check)
+		return usage("--diff needs --check", NULL);
 	if (o->host != NULL && o->zone == NULL)
 		return usage("--host needs --zone", NULL);
 	if ((ir = build(a, d, o, o->target, 1, &status)) == NULL)
@@ -333,6 +338,7 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 	secrets_gitignore(&os);
 	out_manifest(&os);
 	os.redacted = o->emit.redact;
+	os.diff = o->diff;
 	rc = out_write_tree(&os, o->outdir, o->check, stdout);
 	if (rc == -1)
 		return EXIT_USAGE;
@@ -424,6 +430,7 @@ enum {
 	O_FORMAT	= 1u << 8,
 	O_WERROR	= 1u << 9,
 	O_MAX_ERRORS	= 1u << 10,
+	O_DIFF		= 1u << 11,
 	O_COMMON	= O_TARGET | O_WERROR | O_MAX_ERRORS
 };
 
@@ -436,10 +443,10 @@ static const struct command {
 } commands[] = {
 	{ "check", NULL, { "FILE [-t TARGET] [-W]" }, O_COMMON, cmd_check },
 	{ "ir", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_ir },
-	{ "compile", NULL, { "FILE [-t TARGET] -o DIR [--check] [--secrets F] "
-	    "[--redact]", "FILE [-t TARGET] --zone ZONE [--host HOST]" },
+	{ "compile", NULL, { "FILE [-t TARGET] -o DIR [--check [--diff]] "
+	    "[--secrets F] [--redact]", "FILE [-t TARGET] --zone ZONE [--host HOST]" },
 	    O_COMMON | O_OUTPUT | O_CHECK | O_ZONE | O_HOST | O_SMF_DTD |
-	    O_SECRETS | O_REDACT, cmd_compile },
+	    O_SECRETS | O_REDACT | O_DIFF, cmd_compile },
 	{ "plan", NULL, { "FILE [-t TARGET] [--format text|json]" },
 	    O_COMMON | O_FORMAT | O_SMF_DTD, cmd_plan },
 	{ "graph", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_graph },
@@ -484,7 +491,8 @@ takers(struct arena *a, unsigned bit)
 }
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
-	OPT_SECRETS, OPT_REDACT, OPT_FORMAT, OPT_DIAGNOSTICS, OPT_COLOR };
+	OPT_SECRETS, OPT_REDACT, OPT_FORMAT, OPT_DIAGNOSTICS, OPT_COLOR,
+	OPT_DIFF };
 
 /* getopt's value of each option -> its bit and its name in messages */
 static const struct {
@@ -500,6 +508,7 @@ static const struct {
 	{ OPT_SMF_DTD, O_SMF_DTD, "--smf-dtd" },
 	{ OPT_SECRETS, O_SECRETS, "--secrets" },
 	{ OPT_REDACT, O_REDACT, "--redact" },
+	{ OPT_DIFF, O_DIFF, "--diff" },
 	{ OPT_FORMAT, O_FORMAT, "--format" },
 	{ 'W', O_WERROR, "--werror" },
 	{ OPT_MAX_ERRORS, O_MAX_ERRORS, "--max-errors" },
@@ -530,6 +539,7 @@ main(int argc, char **argv)
 		{ "smf-dtd", required_argument, NULL, OPT_SMF_DTD },
 		{ "secrets", required_argument, NULL, OPT_SECRETS },
 		{ "redact", no_argument, NULL, OPT_REDACT },
+		{ "diff", no_argument, NULL, OPT_DIFF },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
@@ -584,6 +594,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_REDACT:
 			o.emit.redact = 1;
+			break;
+		case OPT_DIFF:
+			o.diff = 1;
 			break;
 		case OPT_FORMAT:
 			format = optarg;
