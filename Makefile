@@ -143,6 +143,10 @@ check: test-deps
 	$(MAKE) fuzz-build
 	tests/run.sh
 
+# the golden cases, the examples and the unit tests, without the consumers
+check-fast: all unit
+	tests/run.sh --fast
+
 bench: all
 	tests/bench.sh
 

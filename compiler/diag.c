@@ -12,12 +12,29 @@
  * report that was not printed are dropped with it.  Passes count their
  * own errors with diag_mark/diag_since, which count repeats too.
  * Nothing else in ztopo prints to stderr about the input.
+ *
+ * On a terminal the text is coloured as gcc colours it (d->color); with
+ * --diagnostics=json each report is one line of JSON, its notes inside
+ * it, printed once the next report (or the end) shows they are all in.
  */
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "ztopo.h"
+
+static const char *const level_names[] = { "error", "warning", "note" };
+
+/* SGR sequences, as gcc's defaults */
+#define C_LOC		"\033[1m"
+#define C_RESET		"\033[m"
+static const char *const level_colors[] = {
+	"\033[1;31m", "\033[1;35m", "\033[1;36m"
+};
+#define C_CARET		"\033[1;32m"
 
 void
 diag_init(struct diag *d, FILE *out)
@@ -43,7 +60,7 @@ print_chain(FILE *out, const struct src *src)
 #define SHOW_MAX	200
 
 static void
-print_source(FILE *out, struct loc l)
+print_source(FILE *out, struct loc l, int color)
 {
 	const struct src *s = l.src;
 	const char *line, *end;
@@ -76,29 +93,158 @@ print_source(FILE *out, struct loc l)
 	fprintf(out, "%*s | %s", width, "", from > 0 ? "   " : "");
 	for (i = from; i < col; i++)
 		fputc(line[i] == '\t' ? '\t' : ' ', out);
-	fputc('^', out);
+	fputs(color ? C_CARET "^" : "^", out);
 	for (i = 1; i < (size_t)l.len && col + i < to; i++)
 		fputc('~', out);
-	fputc('\n', out);
+	fputs(color ? C_RESET "\n" : "\n", out);
 }
 
-/* Print E, an error or warning or note, as gcc does. */
-static void
-print_entry(const struct diag *d, const struct diag_entry *e)
-{
-	static const char *names[] = { "error", "warning", "note" };
+/* ---- JSON */
 
+static json_t *
+jloc(json_t *o, struct loc l)
+{
+	if (l.src == NULL) {
+		json_object_set_new(o, "file", json_null());
+		return o;
+	}
+	json_object_set_new(o, "file", json_string(l.src->path));
+	json_object_set_new(o, "line", json_integer(l.line));
+	json_object_set_new(o, "column", json_integer(l.col));
+	json_object_set_new(o, "end_column",
+	    json_integer(l.col + (l.len > 1 ? l.len : 1) - 1));
+	return o;
+}
+
+/* The text as JSON: a string, with bytes that are not UTF-8 as U+FFFD. */
+static json_t *
+jtext(const char *s)
+{
+	json_t *j = json_string(s);
+	char *t, *p;
+	size_t n;
+
+	if (j != NULL)
+		return j;
+	n = strlen(s);
+	if ((t = malloc(n + 1)) == NULL)
+		return json_string("?");
+	memcpy(t, s, n + 1);
+	for (p = t; *p; p++)
+		if ((unsigned char)*p >= 0x80)
+			*p = '?';
+	j = json_string(t);
+	free(t);
+	return j;
+}
+
+static json_t *
+jentry(const struct diag_entry *e)
+{
+	json_t *o = json_object();
+	const char *dym;
+
+	json_object_set_new(o, "level", json_string(e->as_error ? "error" :
+	    level_names[e->level]));
+	if (e->as_error)
+		json_object_set_new(o, "werror", json_true());
+	json_object_set_new(o, "message", jtext(e->text));
+	jloc(o, e->loc);
+	/* the did-you-mean every suggesting message ends with */
+	if ((dym = strstr(e->text, "did you mean \"")) != NULL) {
+		const char *b = dym + 14, *q = strchr(b, '"');
+
+		if (q != NULL) {
+			char *sug = malloc((size_t)(q - b) + 1);
+
+			if (sug != NULL) {
+				memcpy(sug, b, (size_t)(q - b));
+				sug[q - b] = '\0';
+				json_object_set_new(o, "suggestion",
+				    jtext(sug));
+				free(sug);
+			}
+		}
+	}
+	return o;
+}
+
+static void
+print_json(const struct diag *d, const struct diag_entry *e)
+{
+	json_t *o = jentry(e), *notes = json_array(), *chain = json_array();
+	const struct loc *at;
+	char *text;
+	size_t i;
+
+	if (e->loc.src != NULL)
+		for (at = e->loc.src->included_at; at != NULL &&
+		    at->src != NULL; at = at->src->included_at)
+			json_array_append_new(chain, jloc(json_object(), *at));
+	json_object_set_new(o, "included_from", chain);
+	for (i = 0; i < e->notes.n; i++)
+		json_array_append_new(notes, jentry(e->notes.v[i]));
+	json_object_set_new(o, "notes", notes);
+	text = json_dumps(o, JSON_COMPACT | JSON_SORT_KEYS);
+	if (text != NULL) {
+		fputs(text, d->out);
+		fputc('\n', d->out);
+		free(text);
+	}
+	json_decref(o);
+}
+
+static void
+flush_pending(struct diag *d)
+{
+	if (d->pending != NULL)
+		print_json(d, d->pending);
+	d->pending = NULL;
+}
+
+/* Print E, an error or warning or note, as gcc does; in JSON, keep it
+ * until its notes are in. */
+static void
+print_entry(struct diag *d, struct diag_entry *e)
+{
+	enum diag_level lvl = e->as_error ? DIAG_ERROR : e->level;
+
+	if (d->json) {
+		if (e->level != DIAG_NOTE) {
+			flush_pending(d);
+			d->pending = e;
+		}
+		return;
+	}
 	if (e->loc.src != NULL) {
 		if (e->level != DIAG_NOTE)
 			print_chain(d->out, e->loc.src);
-		fprintf(d->out, "%s:%d:%d: ", e->loc.src->path, e->loc.line,
-		    e->loc.col);
+		fprintf(d->out, "%s%s:%d:%d:%s ", d->color ? C_LOC : "",
+		    e->loc.src->path, e->loc.line, e->loc.col,
+		    d->color ? C_RESET : "");
 	} else
 		fputs("ztopo: ", d->out);
-	fprintf(d->out, "%s: %s%s\n", e->as_error ? "error" : names[e->level],
-	    e->text, e->as_error ? " [-W]" : "");
+	fprintf(d->out, "%s%s:%s %s%s\n", d->color ? level_colors[lvl] : "",
+	    level_names[lvl], d->color ? C_RESET : "", e->text,
+	    e->as_error ? " [-W]" : "");
 	if (e->loc.src != NULL)
-		print_source(d->out, e->loc);
+		print_source(d->out, e->loc, d->color);
+}
+
+/* A line of ztopo's own about the diagnostics (how many were not shown). */
+static void
+print_summary(struct diag *d, const char *text)
+{
+	struct diag_entry e;
+
+	if (!d->json) {
+		fprintf(d->out, "ztopo: %s\n", text);
+		return;
+	}
+	memset(&e, 0, sizeof(e));
+	e.level = DIAG_NOTE;
+	e.text = text;
+	print_json(d, &e);
 }
 
 /*
@@ -126,6 +272,8 @@ diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
 			return;
 	} else if (error)
 		d->raised++;
+	if (lvl != DIAG_NOTE)
+		flush_pending(d);
 	{
 		va_list aq;
 		int n;
@@ -205,13 +353,20 @@ diag_note(struct diag *d, struct loc l, const char *fmt, ...)
 void
 diag_finish(struct diag *d)
 {
-	if (d->errors > d->printed_errors)
-		fprintf(d->out, "ztopo: %d more error%s not shown\n",
+	char text[64];
+
+	flush_pending(d);
+	if (d->errors > d->printed_errors) {
+		snprintf(text, sizeof(text), "%d more error%s not shown",
 		    d->errors - d->printed_errors,
 		    d->errors - d->printed_errors == 1 ? "" : "s");
-	if (d->capped_warnings > 0)
-		fprintf(d->out, "ztopo: %d more warning%s not shown\n",
+		print_summary(d, text);
+	}
+	if (d->capped_warnings > 0) {
+		snprintf(text, sizeof(text), "%d more warning%s not shown",
 		    d->capped_warnings, d->capped_warnings == 1 ? "" : "s");
+		print_summary(d, text);
+	}
 	fflush(d->out);
 	if (d->arena != NULL)
 		arena_free(d->arena);

@@ -143,8 +143,17 @@ src_read(struct arena *a, const char *path, struct loc *from)
 	char *buf = NULL, rp[PATH_MAX];
 	size_t len = 0, cap = 0;
 
-	/* a device, FIFO or socket could block or never end */
-	if (stat(path, &st) == 0) {
+	/* standard input, as the root file: a pipe or a terminal, read to
+	 * its end under the same bound; its includes are relative to the
+	 * current directory */
+	int in = from == NULL && (strcmp(path, "-") == 0 ||
+	    strcmp(path, "/dev/stdin") == 0);
+
+	if (in) {
+		f = stdin;
+		path = strcmp(path, "-") == 0 ? "<stdin>" : path;
+	} else if (stat(path, &st) == 0) {
+		/* a device, FIFO or socket could block or never end */
 		if (!S_ISREG(st.st_mode)) {
 			errno = S_ISDIR(st.st_mode) ? EISDIR : ENODEV;
 			return NULL;
@@ -154,7 +163,7 @@ src_read(struct arena *a, const char *path, struct loc *from)
 			return NULL;
 		}
 	}
-	if ((f = fopen(path, "rb")) == NULL)
+	if (!in && (f = fopen(path, "rb")) == NULL)
 		return NULL;
 	errno = 0;
 	for (;;) {
@@ -171,7 +180,8 @@ src_read(struct arena *a, const char *path, struct loc *from)
 		/* procfs and sysfs files say they are empty and may never
 		 * end (/proc/self/pagemap): a bound, not the size, decides */
 		if (len > SRC_MAX) {
-			fclose(f);
+			if (!in)
+				fclose(f);
 			free(buf);
 			errno = EFBIG;
 			return NULL;
@@ -180,13 +190,17 @@ src_read(struct arena *a, const char *path, struct loc *from)
 	if (ferror(f)) {
 		int e = errno;	/* fread's: EISDIR for a directory */
 
-		fclose(f);
+		if (!in)
+			fclose(f);
 		free(buf);
 		errno = e != 0 ? e : EIO;
 		return NULL;
 	}
-	fclose(f);
-	s = src_from(a, path, realpath(path, rp) ? rp : path, buf, len, from);
+	if (!in)
+		fclose(f);
+	s = src_from(a, path, !in && realpath(path, rp) ? rp : path, buf, len,
+	    from);
+	s->is_stdin = in;
 	free(buf);
 	return s;
 }
@@ -204,6 +218,7 @@ src_from(struct arena *a, const char *path, const char *real,
 	s->text = arena_strndup(a, text, len);
 	s->len = len;
 	s->included_at = from;
+	s->is_stdin = 0;
 	for (i = 0, nl = 1; i < len; i++)
 		if (s->text[i] == '\n')
 			nl++;
@@ -251,7 +266,8 @@ include_path(struct arena *a, const struct src *from, const char *name)
 {
 	const char *slash;
 
-	if (name[0] == '/' || (slash = strrchr(from->path, '/')) == NULL)
+	if (name[0] == '/' || from->is_stdin ||
+	    (slash = strrchr(from->path, '/')) == NULL)
 		return arena_strdup(a, name);
 	return arena_printf(a, "%.*s/%s", (int)(slash - from->path),
 	    from->path, name);

@@ -49,12 +49,17 @@ static const char help_text[] =
 "                    add a random value to the secrets file SECRETS for\n"
 "                    every secret FILE declares that it lacks (mode 0600)\n"
 "\n"
+"FILE is - (or /dev/stdin) for standard input; its includes are then\n"
+"relative to the current directory.\n"
+"\n"
 "Options (a command given an option it does not take exits 2):\n"
 "  -t, --target NAME   the target to use; may be left out when the\n"
 "                      description declares exactly one\n"
 "  -o, --output DIR    compile: write the tree to DIR, replacing it\n"
 "                      atomically; unchanged files keep their mtime\n"
 "      --check         compile: write nothing; exit 3 if DIR would change\n"
+"      --diff          compile --check: also show each change as diff -u\n"
+"                      (files holding secrets are named, not shown)\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
 "      --host HOST     compile: with --zone, the host of a replicated zone\n"
 "      --secrets FILE  compile: read secret values (name = value lines) from\n"
@@ -65,6 +70,9 @@ static const char help_text[] =
 "      --format FMT    plan: text (default) or json\n"
 "  -W, --werror        treat warnings as errors\n"
 "      --max-errors N  print at most N errors and N warnings (default 20)\n"
+"      --diagnostics FMT  text (default), or json: one object per line\n"
+"      --color WHEN    colour diagnostics: auto (a terminal, no NO_COLOR),\n"
+"                      always or never (also spelt --colour)\n"
 "  -h, --help          show this help\n"
 "  -V, --version       show the version\n"
 "\n"
@@ -81,6 +89,7 @@ struct opts {
 	const char	*secrets;
 	int		 json;		/* plan --format json */
 	int		 check;
+	int		 diff;		/* --check --diff */
 	int		 werror;
 	int		 max_errors;
 	struct emit_opts emit;
@@ -307,6 +316,8 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 		return usage("-o and --zone cannot be used together", NULL);
 	if (o->check && o->outdir == NULL)
 		return usage("--check needs -o DIR", NULL);
+	if (o->diff && !o->check)
+		return usage("--diff needs --check", NULL);
 	if (o->host != NULL && o->zone == NULL)
 		return usage("--host needs --zone", NULL);
 	if ((ir = build(a, d, o, o->target, 1, &status)) == NULL)
@@ -327,6 +338,7 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 	secrets_gitignore(&os);
 	out_manifest(&os);
 	os.redacted = o->emit.redact;
+	os.diff = o->diff;
 	rc = out_write_tree(&os, o->outdir, o->check, stdout);
 	if (rc == -1)
 		return EXIT_USAGE;
@@ -418,6 +430,7 @@ enum {
 	O_FORMAT	= 1u << 8,
 	O_WERROR	= 1u << 9,
 	O_MAX_ERRORS	= 1u << 10,
+	O_DIFF		= 1u << 11,
 	O_COMMON	= O_TARGET | O_WERROR | O_MAX_ERRORS
 };
 
@@ -430,10 +443,10 @@ static const struct command {
 } commands[] = {
 	{ "check", NULL, { "FILE [-t TARGET] [-W]" }, O_COMMON, cmd_check },
 	{ "ir", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_ir },
-	{ "compile", NULL, { "FILE [-t TARGET] -o DIR [--check] [--secrets F] "
-	    "[--redact]", "FILE [-t TARGET] --zone ZONE [--host HOST]" },
+	{ "compile", NULL, { "FILE [-t TARGET] -o DIR [--check [--diff]] "
+	    "[--secrets F] [--redact]", "FILE [-t TARGET] --zone ZONE [--host HOST]" },
 	    O_COMMON | O_OUTPUT | O_CHECK | O_ZONE | O_HOST | O_SMF_DTD |
-	    O_SECRETS | O_REDACT, cmd_compile },
+	    O_SECRETS | O_REDACT | O_DIFF, cmd_compile },
 	{ "plan", NULL, { "FILE [-t TARGET] [--format text|json]" },
 	    O_COMMON | O_FORMAT | O_SMF_DTD, cmd_plan },
 	{ "graph", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_graph },
@@ -478,7 +491,8 @@ takers(struct arena *a, unsigned bit)
 }
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
-	OPT_SECRETS, OPT_REDACT, OPT_FORMAT };
+	OPT_SECRETS, OPT_REDACT, OPT_FORMAT, OPT_DIAGNOSTICS, OPT_COLOR,
+	OPT_DIFF };
 
 /* getopt's value of each option -> its bit and its name in messages */
 static const struct {
@@ -494,11 +508,24 @@ static const struct {
 	{ OPT_SMF_DTD, O_SMF_DTD, "--smf-dtd" },
 	{ OPT_SECRETS, O_SECRETS, "--secrets" },
 	{ OPT_REDACT, O_REDACT, "--redact" },
+	{ OPT_DIFF, O_DIFF, "--diff" },
 	{ OPT_FORMAT, O_FORMAT, "--format" },
 	{ 'W', O_WERROR, "--werror" },
 	{ OPT_MAX_ERRORS, O_MAX_ERRORS, "--max-errors" },
 };
 #define NOPTBITS	(sizeof(optbits) / sizeof(optbits[0]))
+
+/* --color=WHEN: auto is a terminal that is not dumb, without NO_COLOR */
+static int
+want_color(const char *when)
+{
+	const char *nc = getenv("NO_COLOR"), *term = getenv("TERM");
+
+	if (strcmp(when, "auto") != 0)
+		return strcmp(when, "always") == 0;
+	return isatty(STDERR_FILENO) && (nc == NULL || *nc == '\0') &&
+	    term != NULL && strcmp(term, "dumb") != 0;
+}
 
 int
 main(int argc, char **argv)
@@ -512,16 +539,21 @@ main(int argc, char **argv)
 		{ "smf-dtd", required_argument, NULL, OPT_SMF_DTD },
 		{ "secrets", required_argument, NULL, OPT_SECRETS },
 		{ "redact", no_argument, NULL, OPT_REDACT },
+		{ "diff", no_argument, NULL, OPT_DIFF },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
+		{ "diagnostics", required_argument, NULL, OPT_DIAGNOSTICS },
+		{ "color", required_argument, NULL, OPT_COLOR },
+		{ "colour", required_argument, NULL, OPT_COLOR },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
 		{ NULL, 0, NULL, 0 }
 	};
 	const struct command *cmd = NULL;
-	const char *format = NULL;
+	const char *format = NULL, *color = "auto";
 	unsigned given = 0;
+	int json_diags = 0;
 	struct opts o;
 	struct arena *a;
 	struct diag d;
@@ -563,6 +595,9 @@ main(int argc, char **argv)
 		case OPT_REDACT:
 			o.emit.redact = 1;
 			break;
+		case OPT_DIFF:
+			o.diff = 1;
+			break;
 		case OPT_FORMAT:
 			format = optarg;
 			break;
@@ -575,6 +610,21 @@ main(int argc, char **argv)
 			if (errno || *end || end == optarg || o.max_errors < 1)
 				return usage("--max-errors: not a positive "
 				    "number: %s", optarg);
+			break;
+		case OPT_DIAGNOSTICS:
+			if (strcmp(optarg, "json") != 0 &&
+			    strcmp(optarg, "text") != 0)
+				return usage("--diagnostics: \"%s\" is neither "
+				    "text nor json", optarg);
+			json_diags = strcmp(optarg, "json") == 0;
+			break;
+		case OPT_COLOR:
+			if (strcmp(optarg, "auto") != 0 &&
+			    strcmp(optarg, "always") != 0 &&
+			    strcmp(optarg, "never") != 0)
+				return usage("--color: \"%s\" is not auto, "
+				    "always or never", optarg);
+			color = optarg;
 			break;
 		case 'h':
 			print_usage(stdout);
@@ -671,6 +721,8 @@ main(int argc, char **argv)
 
 	a = arena_new();
 	diag_init(&d, stderr);
+	d.json = json_diags;
+	d.color = !d.json && want_color(color);
 	d.werror = o.werror;
 	d.max_errors = o.max_errors;
 	rc = cmd->fn(a, &d, &o);

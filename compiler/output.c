@@ -699,6 +699,64 @@ make_stage(struct arena *a, const struct place *pl, const char *tag,
 	return strrchr(path, '/') + 1;
 }
 
+/* The bytes of the tree's PATH, or NULL (and *MODE 0) when there are
+ * none to show: missing, not a regular file, or only its owner's. */
+static char *
+old_bytes(struct arena *a, int dfd, const char *path, size_t *len,
+    unsigned *mode)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd;
+
+	*len = 0;
+	*mode = 0;
+	if (dfd == -1 || (fd = openat(dfd, path, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > SRC_MAX) {
+		close(fd);
+		return NULL;
+	}
+	*mode = (unsigned)st.st_mode & 07777;
+	buf = arena_alloc(a, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return buf;
+}
+
+/* --check --diff: what would change at PATH, as diff -u shows it; a file
+ * holding secrets (or only its owner may read) is named, never shown. */
+static void
+show_change(struct outset *os, FILE *out, const char *dir, int dfd,
+    const char *path)
+{
+	struct arena *a = os->arena;
+	const struct outfile *f = out_find(os, path);
+	size_t olen;
+	unsigned omode;
+	char *old = old_bytes(a, dfd, path, &olen, &omode);
+
+	if ((f != NULL && out_is_secret(f)) || (old != NULL &&
+	    (omode & 077) == 0)) {
+		fprintf(out, "# %s/%s holds secrets: not shown\n", dir, path);
+		return;
+	}
+	udiff(out, old != NULL ? arena_printf(a, "a/%s", path) : "/dev/null",
+	    old != NULL ? old : "", olen, f != NULL ? arena_printf(a, "b/%s",
+	    path) : "/dev/null", f != NULL ? f->data : "", f != NULL ?
+	    f->len : 0);
+}
+
 int
 out_write_tree(struct outset *os, const char *dir, int check_only,
     FILE *report)
@@ -810,6 +868,8 @@ out_write_tree(struct outset *os, const char *dir, int check_only,
 		for (i = 0; report != NULL && i < nchg; i++)
 			fprintf(report, "%s %s/%s\n", chg[i].what, dir,
 			    chg[i].path);
+		for (i = 0; os->diff && report != NULL && i < nchg; i++)
+			show_change(os, report, dir, dfd, chg[i].path);
 		err = nchg ? 1 : 0;
 		goto done;
 	}

@@ -107,6 +107,8 @@ struct outset {
 	struct vec	 files;		/* struct outfile *, in emit order */
 	struct hash	*index;		/* path -> struct outfile * */
 	int		 redacted;	/* secrets are placeholders */
+	int		 diff;		/* --check: a unified diff of each
+					 * change, after the list */
 };
 
 /* Options of one run that backends may consult. */
@@ -154,6 +156,10 @@ void	out_manifest(struct outset *);
  * CHECK_ONLY: write nothing; list differences on REPORT and return 1 if
  * the tree would change.  0: done (or no change), -1: error (printed).
  */
+/* udiff.c: A (named LA) to B (named LB) as diff -u shows it; 1 when the
+ * difference is too large to show, and it says so */
+int	udiff(FILE *, const char *la, const char *a, size_t alen,
+	    const char *lb, const char *b, size_t blen);
 int	out_write_tree(struct outset *, const char *dir, int check_only,
 	    FILE *report);
 

@@ -66,6 +66,7 @@ struct src {
 	size_t		*lines;		/* offset of each line start */
 	size_t		 nlines;
 	struct loc	*included_at;	/* NULL for the root file */
+	int		 is_stdin;	/* includes relative to the cwd */
 };
 
 struct loc {
@@ -101,6 +102,8 @@ struct diag {
 					 * and as many warnings */
 	int	 werror;		/* warnings count as errors */
 	int	 quiet_warnings;
+	int	 json;			/* one JSON object per line */
+	int	 color;			/* text with ANSI colours */
 	FILE	*out;
 	struct arena	*arena;		/* entries and the index of them */
 	struct vec	 entries;	/* struct diag_entry *, in order */
@@ -110,6 +113,8 @@ struct diag {
 	struct diag_entry *last;	/* where a note attaches; NULL: the
 					 * last report was a repeat or not
 					 * printed, and so are its notes */
+	struct diag_entry *pending;	/* json: printed once its notes are
+					 * all in */
 };
 
 void	diag_init(struct diag *, FILE *);

@@ -37,7 +37,7 @@ test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
   python3 python3-nova python3-keystone python3-glance python3-glance-store
   python3-placement python3-neutron python3-osprofiler
   python3-keystonemiddleware python3-keystoneauth1 python3-oslo.config
-  ansible graphviz vim man-db mandoc)
+  ansible graphviz vim man-db mandoc patch)
 e2e_pkgs=(iproute2 util-linux mariadb-server mariadb-client rabbitmq-server
   memcached uwsgi-core uwsgi-plugin-python3 keystone glance-api placement-api
   neutron-server nova-api nova-scheduler nova-conductor nova-consoleproxy

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# tests/run.sh [--update] [PATTERN] -- run ztopo's test suite.
+# tests/run.sh [-v] [--fast] [--update] [PATTERN] -- run ztopo's test suite.
 #
 # Three kinds of tests:
 #   tests/cases/NAME/   golden cases: `args` holds the command line (after
@@ -15,6 +15,8 @@
 #                       build when there is one), $ROOT and $TMPDIR.
 #
 # --update rewrites the expected files of the golden cases from ./ztopo.
+# --fast runs the golden cases and the examples only (make check-fast).
+# -v prints a line per test as it passes; otherwise a line per group.
 # PATTERN limits the run to tests whose name contains it.
 # The last line is always "N passed, N failed".
 set -u
@@ -27,12 +29,14 @@ export ASAN_OPTIONS=detect_leaks=1:abort_on_error=0:exitcode=99
 export UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1:exitcode=99
 export LC_ALL=C TZ=UTC
 
-update=0
+update=0 verbose=0 fast=0
 pattern=
 for a in "$@"; do
 	case $a in
 	--update) update=1 ;;
-	-*) echo "usage: $0 [--update] [PATTERN]" >&2; exit 2 ;;
+	--fast) fast=1 ;;
+	-v) verbose=1 ;;
+	-*) echo "usage: $0 [-v] [--fast] [--update] [PATTERN]" >&2; exit 2 ;;
 	*) pattern=$a ;;
 	esac
 done
@@ -53,7 +57,17 @@ passed=0 failed=0 skipped=0
 work=$(mktemp -d "${TMPDIR:-/tmp}/ztopo-tests.XXXXXX")
 trap 'rm -rf "$work"' EXIT
 
-pass() { passed=$((passed + 1)); }
+pass() {
+	passed=$((passed + 1))
+	[ $verbose = 0 ] || echo "ok: $1"
+}
+# group NAME: after a group, its counts and time (progress on a long run)
+g_passed=0 g_failed=0 g_start=$SECONDS
+group() {
+	local p=$((passed - g_passed)) f=$((failed - g_failed))
+	[ $((p + f)) -eq 0 ] || echo "$1: $p passed, $f failed ($((SECONDS - g_start))s)"
+	g_passed=$passed g_failed=$failed g_start=$SECONDS
+}
 fail() {
 	failed=$((failed + 1))
 	echo "FAIL: $1"
@@ -90,9 +104,10 @@ for dir in "$ROOT"/tests/cases/*/; do
 		elif ! d=$(diff -u "$dir/expected.stdout" "$out"); then
 			msg="stdout differs:"$'\n'"$d"
 		fi
-		if [ -n "$msg" ]; then fail "$tag" "$msg"; else pass; fi
+		if [ -n "$msg" ]; then fail "$tag" "$msg"; else pass "$tag"; fi
 	done
 done
+group "golden cases"
 
 # ---- every example checks clean
 for f in "$ROOT"/examples/*.zt; do
@@ -102,25 +117,27 @@ for f in "$ROOT"/examples/*.zt; do
 		tag=$name
 		[ "$bin" = "$ASAN" ] && tag="$name (asan)"
 		if out=$("$bin" check "$f" 2>&1) && [ -z "$out" ]; then
-			pass
+			pass "$tag"
 		else
 			fail "$tag" "ztopo check: $out"
 		fi
 	done
 done
+group "examples"
 
 # ---- scripts
 export ZTOPO="$REL"
 [ -x "$ASAN" ] && ZTOPO="$ASAN"
 for t in "$ROOT"/tests/t/*.sh; do
-	[ -e "$t" ] || continue
+	[ -e "$t" ] && [ $fast = 0 ] || continue
 	name=t/$(basename "$t" .sh)
 	want "$name" || continue
 	tdir=$(mktemp -d "$work/t.XXXXXX")
+	t_start=$SECONDS
 	TMPDIR=$tdir bash "$t" >"$work/log" 2>&1 </dev/null
 	status=$?
 	case $status in
-	0) pass ;;
+	0) pass "$name ($((SECONDS - t_start))s)" ;;
 	77)
 		skipped=$((skipped + 1))
 		echo "SKIP: $name: $(grep -m1 'SKIP' "$work/log" || tail -1 "$work/log")"
@@ -128,6 +145,7 @@ for t in "$ROOT"/tests/t/*.sh; do
 	*) fail "$name" "exit $status"$'\n'"$(tail -40 "$work/log")" ;;
 	esac
 done
+group "scripts"
 
 [ $skipped -gt 0 ] && echo "$skipped skipped (not counted; see the SKIP lines above)"
 echo "$passed passed, $failed failed"
