@@ -108,9 +108,9 @@ shift 5
 mkdir -p "$z/fs"
 mount -t tmpfs -o size=4g,mode=0755 tmpfs "$z/fs"
 for d in opt var etc; do
-	mkdir -p "$z/fs/upper/$d" "$z/fs/work/$d"
+	mkdir -p "$z/fs/upper/$d" "$z/fs/wd/$d"
 	mount -t overlay overlay \
-	    -o "lowerdir=/$d,upperdir=$z/fs/upper/$d,workdir=$z/fs/work/$d" "/$d"
+	    -o "lowerdir=/$d,upperdir=$z/fs/upper/$d,workdir=$z/fs/wd/$d" "/$d"
 done
 for p in $prefixes; do
 	mkdir -p "$p/bin" "$p/sbin" "$p/etc"
