@@ -71,11 +71,9 @@ import argparse
 import json
 import os
 import pwd
-import grp
 import re
 import select
 import shlex
-import shutil
 import signal
 import subprocess
 import sys
@@ -396,16 +394,24 @@ class Run:
         raise SystemExit("e2e: %s has no URL with a port to edit" % service)
 
     # -- program stand-ins ---------------------------------------------
+    def program_texts(self):
+        """Where the tree names programs: the plan's commands, the
+        manifests and the scripts (read once)."""
+        if not hasattr(self, "_texts"):
+            self._texts = [s.get("command", "") for s in self.plan["steps"]]
+            for root, _, files in os.walk(self.tree):
+                for fn in sorted(files):
+                    if fn.endswith((".xml", ".sh")):
+                        with open(os.path.join(root, fn),
+                                  errors="replace") as f:
+                            self._texts.append(f.read())
+        return self._texts
+
     def links(self, prefixes, required=True):
         """PREFIX/(s)bin/NAME -> Debian's NAME, for every one ztopo uses
         (in a global zone, whose services are not started, those there
         are)."""
-        texts = [s.get("command", "") for s in self.plan["steps"]]
-        for root, _, files in os.walk(self.tree):
-            for fn in files:
-                if fn.endswith((".xml", ".sh")):
-                    with open(os.path.join(root, fn), errors="replace") as f:
-                        texts.append(f.read())
+        texts = self.program_texts()
         pat = re.compile("(%s)/(s?bin)/([A-Za-z0-9_.+-]+)" % "|".join(
             re.escape(p) for p in prefixes))
         links = {}
@@ -694,8 +700,14 @@ class Run:
             api = next(s for s in self.ir["service_instances"]
                        if self.svc[s["service"]]["role"] == "nova-api")
             zone = self.zones[api["zone"]]
-            conf = read_oslo(os.path.join(self.tree, api["host"],
-                                          api["zone"], "nova"))
+            # the fragments the plan installs in its config dir, in order
+            conf = read_oslo(sorted(
+                os.path.join(self.tree, st["file"])
+                for st in self.plan["steps"]
+                if st["action"] == "install-config" and
+                st["host"] == api["host"] and st.get("zone") == api["zone"]
+                and os.path.dirname(st["dest"]) == api["config_dir"] and
+                st["dest"].endswith(".conf")))
             db = conf["database"]["connection"]
             mq = conf["DEFAULT"]["transport_url"]
             _, out = zone.sh("nova-manage --config-dir %s cell_v2 list_cells"
@@ -772,14 +784,14 @@ class Run:
                 p.kill()
 
 
-def read_oslo(confdir):
-    """The options of the fragments in CONFDIR, later files winning."""
+def read_oslo(files):
+    """The options of FILES, later files winning, as oslo.config reads a
+    config dir."""
     import configparser
     cp = configparser.RawConfigParser(strict=False, interpolation=None)
     cp.optionxform = str
-    for fn in sorted(os.listdir(confdir)):
-        if fn.endswith(".conf"):
-            cp.read(os.path.join(confdir, fn))
+    for f in files:
+        cp.read(f)
     conf = {"DEFAULT": dict(cp.defaults())}
     for sec in cp.sections():
         conf[sec] = {k: v for k, v in cp.items(sec)}
