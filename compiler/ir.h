@@ -656,10 +656,12 @@ const char	*ir_addr(const struct ir *, uint32_t);	/* dotted quad */
 /* Build the IR for TARGET (NULL: the only one).  NULL on errors. */
 struct ir	*ir_build(struct arena *, struct diag *, struct ast_dir *,
 		    const char *target);
-/* The same, calling EACH on the IR of every target lowered ("*": all). */
+/* The same, with pool addresses kept by LOCK (lock.h; NULL: none), calling
+ * EACH on the IR of every target lowered ("*": all). */
+struct lock;
 typedef void	 ir_each_fn(struct ir *, void *);
 struct ir	*ir_build_each(struct arena *, struct diag *, struct ast_dir *,
-		    const char *target, ir_each_fn *, void *);
+		    const char *target, struct lock *, ir_each_fn *, void *);
 /* Print the IR as JSON (sorted keys, trailing newline). */
 int		 ir_print_json(const struct ir *, FILE *);
 

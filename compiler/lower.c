@@ -5,13 +5,15 @@
  * Every target's placements are read (so that names are checked and uses
  * are counted for all of them), then the selected target is lowered:
  * zones are placed on hosts and global-zone services on hosts' global
- * zones, in directive order; fixed addresses are reserved, pool addresses
- * handed out lowest first in placement order; every service instance is
+ * zones, in directive order; fixed addresses are reserved, then the
+ * addresses the lock file gives instances (lock.c), then new pool addresses
+ * are handed out lowest first in placement order; every service instance is
  * located; every "uses" becomes one edge per (client instance, server
  * instance) with the addresses each end sees; host capacity is checked.
  */
 #include <string.h>
 
+#include "lock.h"
 #include "model.h"
 
 struct placement {
@@ -127,6 +129,7 @@ struct lower {
 	struct ir	*ir;
 	struct ir_host	**host;		/* this IR's copy of each declared
 					 * host, by index */
+	struct lock	*lock;		/* NULL: none */
 	struct hash	*used;		/* "net:addr" -> struct loc * */
 	struct hash	*placed;	/* "zone@host", "svc@host" */
 	struct vec	 hosts, zinsts, sinsts, edges;
@@ -281,6 +284,89 @@ place(struct lower *lw, struct placement *p)
 		}
 }
 
+/* The lock's name for nic J of ZI: its network, NETWORK#N for the zone's
+ * Nth nic on the same network. */
+static const char *
+lock_key(struct lower *lw, const struct ir_zinst *zi, size_t j)
+{
+	const struct ir_network *n = zi->nics[j].network;
+	size_t k, nth = 1;
+
+	for (k = 0; k < j; k++)
+		nth += zi->nics[k].network == n;
+	return nth == 1 ? n->name : arena_printf(lw->m->arena, "%s#%zu",
+	    n->name, nth);
+}
+
+/*
+ * Pool nics take the address the lock gives them, if it still fits: in
+ * the network's pool, and used by nothing the description fixes.  Then
+ * the addresses of lines no instance claims any more are set aside, so
+ * that no other instance gets a released address in this run.
+ */
+static void
+claim_locked(struct lower *lw)
+{
+	struct model *m = lw->m;
+	struct lock_entry **les;
+	size_t i, j, nles;
+
+	if (lw->lock == NULL)
+		return;
+	lock_begin(lw->lock, lw->ir->target);
+	for (i = 0; i < lw->zinsts.n; i++) {
+		struct ir_zinst *zi = lw->zinsts.v[i];
+
+		for (j = 0; j < zi->nnics; j++) {
+			struct ir_nic *nic = &zi->nics[j];
+			struct ir_network *n = nic->network;
+			struct lock_entry *le;
+
+			if (nic->fixed || n->pool_lo == 0 ||
+			    (le = lock_find(lw->lock, lw->ir->target,
+			    zi->zone->name, zi->host->name,
+			    lock_key(lw, zi, j))) == NULL)
+				continue;
+			le->claimed = 1;
+			if (le->addr < n->pool_lo || le->addr > n->pool_hi) {
+				diag_error(m->diag, le->addr_loc, "the lock gives "
+				    "zone \"%s\" on host \"%s\" %s, outside the "
+				    "pool of network \"%s\" (%s to %s); remove "
+				    "the line to allocate a new address",
+				    zi->zone->name, zi->host->name,
+				    ipv4_str(m->arena, le->addr), n->name,
+				    ipv4_str(m->arena, n->pool_lo),
+				    ipv4_str(m->arena, n->pool_hi));
+				diag_note(m->diag, n->loc, "network \"%s\" is "
+				    "defined here", n->name);
+				continue;
+			}
+			if (reserve(lw, n, le->addr, le->addr_loc,
+			    "locked address") == 0)
+				nic->addr = le->addr;
+		}
+	}
+	les = lock_entries(lw->lock, lw->ir->target, &nles);
+	for (i = 0; i < nles; i++) {
+		const char *net = les[i]->net, *hash = strchr(net, '#');
+		size_t len = hash ? (size_t)(hash - net) : strlen(net);
+
+		if (les[i]->claimed)
+			continue;
+		for (j = 0; j < lw->ir->nnetworks; j++) {
+			struct ir_network *n = lw->ir->networks[j];
+
+			if (strlen(n->name) == len &&
+			    strncmp(n->name, net, len) == 0 &&
+			    les[i]->addr >= n->pool_lo &&
+			    les[i]->addr <= n->pool_hi &&
+			    !is_used(lw, n, les[i]->addr))
+				reserve(lw, n, les[i]->addr, les[i]->loc,
+				    "released address");
+		}
+	}
+}
+
 static void
 allocate(struct lower *lw)
 {
@@ -334,6 +420,7 @@ allocate(struct lower *lw)
 			    z->nics[j].loc, "address");
 		}
 	}
+	claim_locked(lw);
 	for (i = 0; i < lw->zinsts.n; i++) {
 		struct ir_zinst *zi = lw->zinsts.v[i];
 
@@ -342,7 +429,7 @@ allocate(struct lower *lw)
 			struct ir_network *n = nic->network;
 			uint32_t *c = &cursor[n->index];
 
-			if (nic->fixed)
+			if (nic->fixed || nic->addr != 0)
 				continue;
 			if (n->pool_lo == 0) {
 				diag_error(m->diag, nic->loc, "network \"%s\" "
@@ -369,6 +456,17 @@ allocate(struct lower *lw)
 			reserve(lw, n, *c, nic->loc, "address");
 		}
 	}
+	if (lw->lock != NULL)
+		for (i = 0; i < lw->zinsts.n; i++) {
+			struct ir_zinst *zi = lw->zinsts.v[i];
+
+			for (j = 0; j < zi->nnics; j++)
+				if (!zi->nics[j].fixed && zi->nics[j].addr != 0)
+					lock_record(lw->lock, lw->ir->target,
+					    zi->zone->name, zi->host->name,
+					    lock_key(lw, zi, j),
+					    zi->nics[j].addr);
+		}
 }
 
 uint32_t
@@ -739,7 +837,8 @@ ir_declared(struct model *m, const char *target, struct ir_host ***hostp)
 }
 
 static struct ir *
-lower(struct model *m, struct target *t, struct target *all, size_t nall)
+lower(struct model *m, struct target *t, struct target *all, size_t nall,
+    struct lock *lock)
 {
 	struct lower lw;
 	struct ir *ir;
@@ -748,6 +847,7 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall)
 
 	memset(&lw, 0, sizeof(lw));
 	lw.m = m;
+	lw.lock = lock;
 	lw.used = hash_new(m->arena);
 	lw.placed = hash_new(m->arena);
 	ir = lw.ir = ir_declared(m, t->decl->name, &lw.host);
@@ -807,14 +907,14 @@ struct ir *
 ir_build(struct arena *a, struct diag *diag, struct ast_dir *top,
     const char *target)
 {
-	return ir_build_each(a, diag, top, target, NULL, NULL);
+	return ir_build_each(a, diag, top, target, NULL, NULL, NULL);
 }
 
 /* The same, calling EACH on every target's IR as soon as it is lowered
  * (before the next target reuses the declarations). */
 struct ir *
 ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
-    const char *target, ir_each_fn *each, void *arg)
+    const char *target, struct lock *lock, ir_each_fn *each, void *arg)
 {
 	struct model m;
 	struct target *ts;
@@ -831,6 +931,13 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 		read_target(&m, &ts[i]);
 	}
 	check_unused(&m);
+	if (lock != NULL) {
+		const char **names = arena_alloc(a, (nt + 1) * sizeof(*names));
+
+		for (i = 0; i < nt; i++)
+			names[i] = ts[i].decl->name;
+		lock_declared(lock, names, nt);
+	}
 	if (nt == 0 && target != NULL && strcmp(target, "*") == 0) {
 		if (diag_failed(diag))
 			return NULL;
@@ -862,7 +969,7 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 		    strcmp(target, ts[i].decl->name) != 0)
 			continue;
 		found = 1;
-		ir = lower(&m, &ts[i], ts, nt);
+		ir = lower(&m, &ts[i], ts, nt, lock);
 		if (ir != NULL && each != NULL)
 			each(ir, arg);
 	}

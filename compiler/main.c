@@ -6,10 +6,15 @@
  *	ztopo compile FILE [-t TARGET] (-o DIR [--check] | --zone Z [--host H])
  *	ztopo plan FILE [-t TARGET] [--format text|json]
  *	ztopo graph FILE [-t TARGET]
+ *	ztopo lock FILE [-t TARGET] [--check]
  *	ztopo secrets init FILE -o SECRETS
  *
+ * Every command reads the description's lock file (lock.c); --frozen
+ * makes a lock that would change exit 3.
+ *
  * Exit status: 0 success, 1 errors in the input, 2 usage or system error,
- * 3 compile --check found that the tree would change.
+ * 3 compile --check or lock --check found that the tree or the lock would
+ * change, or --frozen that the lock would.
  *
  * The command table at the end is the only list of commands: each names
  * the options it takes (any other is a usage error naming the command)
@@ -27,6 +32,7 @@
 
 #include "../backends/backend.h"
 #include "graph.h"
+#include "lock.h"
 #include "output.h"
 #include "plan.h"
 #include "secrets.h"
@@ -45,6 +51,8 @@ static const char help_text[] =
 "                    zone's vmadm payload on stdout (--zone)\n"
 "  plan FILE         print the deployment steps of a target, in order\n"
 "  graph FILE        print the services of a target as Graphviz DOT\n"
+"  lock FILE         bring the lock file up to date with every target (or\n"
+"                    -t TARGET), printing the lines added and removed\n"
 "  secrets init FILE -o SECRETS\n"
 "                    add a random value to the secrets file SECRETS for\n"
 "                    every secret FILE declares that it lacks (mode 0600)\n"
@@ -57,7 +65,8 @@ static const char help_text[] =
 "                      description declares exactly one\n"
 "  -o, --output DIR    compile: write the tree to DIR, replacing it\n"
 "                      atomically; unchanged files keep their mtime\n"
-"      --check         compile: write nothing; exit 3 if DIR would change\n"
+"      --check         compile: write nothing; exit 3 if DIR or the lock\n"
+"                      would change; lock: exit 3 if the lock would change\n"
 "      --diff          compile --check: also show each change as diff -u\n"
 "                      (files holding secrets are named, not shown)\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
@@ -68,6 +77,10 @@ static const char help_text[] =
 "      --smf-dtd PATH  compile, plan: validate generated SMF manifests\n"
 "                      against PATH\n"
 "      --format FMT    plan: text (default) or json\n"
+"      --lock FILE     the lock file: the pool address each zone instance\n"
+"                      holds (default: FILE with .zt replaced by .lock;\n"
+"                      none for standard input)\n"
+"      --frozen        exit 3 if the lock would change, before doing anything\n"
 "  -W, --werror        treat warnings as errors\n"
 "      --max-errors N  print at most N errors and N warnings (default 20)\n"
 "      --diagnostics FMT  text (default), or json: one object per line\n"
@@ -77,7 +90,8 @@ static const char help_text[] =
 "  -V, --version       show the version\n"
 "\n"
 "Exit status: 0 success, 1 errors in the input, 2 usage or system error,\n"
-"3 compile --check: the output tree would change.\n"
+"3 compile --check, lock --check: the output tree or the lock would change;\n"
+"--frozen: the lock would change.\n"
 "See ztopo(1) and ztopo(5).\n";
 
 struct opts {
@@ -87,6 +101,8 @@ struct opts {
 	const char	*outdir;
 	const char	*zone, *host;
 	const char	*secrets;
+	const char	*lock;		/* --lock, else beside FILE */
+	int		 frozen;
 	int		 json;		/* plan --format json */
 	int		 check;
 	int		 diff;		/* --check --diff */
@@ -121,17 +137,27 @@ check_backends(struct ir *ir, void *arg)
 			backends[i]->check(ir, d);
 }
 
-/* Load and lower TARGET ("*": every target), running the backends'
- * located checks on each IR where CHECKS; NULL after errors (printed).
- * *status says which. */
+/* The lock of the description being built (build). */
+static struct lock *the_lock;
+
+/* Load and lower TARGET ("*": every target) with the description's lock,
+ * running the backends' located checks on each IR where CHECKS; NULL
+ * after errors (printed).  *status says which; --frozen and a lock that
+ * would change is EXIT_CHANGED. */
 static struct ir *
 build(struct arena *a, struct diag *d, const struct opts *o,
     const char *target, int checks, int *status)
 {
 	struct ast_dir *top;
 	struct ir *ir;
+	const char *lp = o->lock != NULL ? o->lock :
+	    lock_path_for(a, o->file);
 
 	if (ast_load(a, d, o->file, &top) == -1) {
+		*status = EXIT_USAGE;
+		return NULL;
+	}
+	if ((the_lock = lock_read(a, d, lp)) == NULL) {
 		*status = EXIT_USAGE;
 		return NULL;
 	}
@@ -139,10 +165,18 @@ build(struct arena *a, struct diag *d, const struct opts *o,
 		*status = EXIT_INPUT;
 		return NULL;
 	}
-	ir = ir_build_each(a, d, top, target, checks ? check_backends : NULL,
-	    d);
+	ir = ir_build_each(a, d, top, target, the_lock,
+	    checks ? check_backends : NULL, d);
 	if (ir == NULL || diag_failed(d)) {
 		*status = EXIT_INPUT;
+		return NULL;
+	}
+	if (o->frozen && lock_changed(the_lock, NULL)) {
+		diag_finish(d);
+		fprintf(stderr, "ztopo: %s would change, and --frozen forbids "
+		    "it:\n", lp);
+		lock_changed(the_lock, stderr);
+		*status = EXIT_CHANGED;
 		return NULL;
 	}
 	*status = EXIT_OK;
@@ -303,12 +337,28 @@ print_zone(struct arena *a, struct diag *d, const struct ir *ir,
 	return EXIT_OK;
 }
 
+/* --check: "new LOCK" or "changed LOCK" on stdout, with the lines as
+ * +/- under --diff; 1 if it would change. */
+static int
+lock_report(struct lock *lk, int diff)
+{
+	struct stat st;
+
+	if (!lock_changed(lk, NULL))
+		return 0;
+	printf("%s %s\n", stat(lock_path(lk), &st) == 0 ? "changed" : "new",
+	    lock_path(lk));
+	if (diff)
+		lock_changed(lk, stdout);
+	return 1;
+}
+
 static int
 cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 {
 	struct outset os;
 	struct ir *ir;
-	int status, rc;
+	int status, rc, lock_changed_report = 0;
 
 	if (o->outdir == NULL && o->zone == NULL)
 		return usage("compile needs -o DIR or --zone ZONE", NULL);
@@ -339,10 +389,15 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 	out_manifest(&os);
 	os.redacted = o->emit.redact;
 	os.diff = o->diff;
+	/* the lock first: the tree never holds an address it does not */
+	if (o->check)
+		lock_changed_report = lock_report(the_lock, o->diff);
+	else if (lock_write(the_lock) == -1)
+		return EXIT_USAGE;
 	rc = out_write_tree(&os, o->outdir, o->check, stdout);
 	if (rc == -1)
 		return EXIT_USAGE;
-	return rc == 1 ? EXIT_CHANGED : EXIT_OK;
+	return rc == 1 || lock_changed_report ? EXIT_CHANGED : EXIT_OK;
 }
 
 /* secrets init FILE -o SECRETS (the subcommand is checked in main) */
@@ -360,6 +415,25 @@ cmd_secrets(struct arena *a, struct diag *d, const struct opts *o)
 	if (secrets_init(a, d, ir, o->file, o->outdir, stdout) == -1)
 		return diag_failed(d) ? EXIT_INPUT : EXIT_USAGE;
 	return EXIT_OK;
+}
+
+/* lock FILE [--check]: bring the lock up to date with every target (or
+ * -t TARGET); the lines added and removed are printed. */
+static int
+cmd_lock(struct arena *a, struct diag *d, const struct opts *o)
+{
+	int status;
+
+	if (lock_path_for(a, o->file) == NULL && o->lock == NULL)
+		return usage("lock: standard input has no lock file; name one "
+		    "with --lock", NULL);
+	if (build(a, d, o, o->target ? o->target : "*", 1, &status) == NULL)
+		return status;
+	if (!lock_changed(the_lock, stdout))
+		return EXIT_OK;
+	if (o->check)
+		return EXIT_CHANGED;
+	return lock_write(the_lock) == -1 ? EXIT_USAGE : EXIT_OK;
 }
 
 /* The files a compile would write, with placeholders for secrets: plan
@@ -431,7 +505,9 @@ enum {
 	O_WERROR	= 1u << 9,
 	O_MAX_ERRORS	= 1u << 10,
 	O_DIFF		= 1u << 11,
-	O_COMMON	= O_TARGET | O_WERROR | O_MAX_ERRORS
+	O_LOCK		= 1u << 12,
+	O_FROZEN	= 1u << 13,
+	O_COMMON	= O_TARGET | O_WERROR | O_MAX_ERRORS | O_LOCK | O_FROZEN
 };
 
 static const struct command {
@@ -450,6 +526,8 @@ static const struct command {
 	{ "plan", NULL, { "FILE [-t TARGET] [--format text|json]" },
 	    O_COMMON | O_FORMAT | O_SMF_DTD, cmd_plan },
 	{ "graph", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_graph },
+	{ "lock", NULL, { "FILE [-t TARGET] [--check]" }, O_COMMON | O_CHECK,
+	    cmd_lock },
 	{ "secrets", "init", { "FILE -o SECRETS" }, O_COMMON | O_OUTPUT,
 	    cmd_secrets },
 };
@@ -492,7 +570,7 @@ takers(struct arena *a, unsigned bit)
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
 	OPT_SECRETS, OPT_REDACT, OPT_FORMAT, OPT_DIAGNOSTICS, OPT_COLOR,
-	OPT_DIFF };
+	OPT_DIFF, OPT_LOCK, OPT_FROZEN };
 
 /* getopt's value of each option -> its bit and its name in messages */
 static const struct {
@@ -509,6 +587,8 @@ static const struct {
 	{ OPT_SECRETS, O_SECRETS, "--secrets" },
 	{ OPT_REDACT, O_REDACT, "--redact" },
 	{ OPT_DIFF, O_DIFF, "--diff" },
+	{ OPT_LOCK, O_LOCK, "--lock" },
+	{ OPT_FROZEN, O_FROZEN, "--frozen" },
 	{ OPT_FORMAT, O_FORMAT, "--format" },
 	{ 'W', O_WERROR, "--werror" },
 	{ OPT_MAX_ERRORS, O_MAX_ERRORS, "--max-errors" },
@@ -540,6 +620,8 @@ main(int argc, char **argv)
 		{ "secrets", required_argument, NULL, OPT_SECRETS },
 		{ "redact", no_argument, NULL, OPT_REDACT },
 		{ "diff", no_argument, NULL, OPT_DIFF },
+		{ "lock", required_argument, NULL, OPT_LOCK },
+		{ "frozen", no_argument, NULL, OPT_FROZEN },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
@@ -597,6 +679,12 @@ main(int argc, char **argv)
 			break;
 		case OPT_DIFF:
 			o.diff = 1;
+			break;
+		case OPT_LOCK:
+			o.lock = optarg;
+			break;
+		case OPT_FROZEN:
+			o.frozen = 1;
 			break;
 		case OPT_FORMAT:
 			format = optarg;

@@ -16,6 +16,7 @@
 #define ZTOPO_OUTPUT_H
 
 #include <stdio.h>
+#include <sys/types.h>
 
 #include "ir.h"
 
@@ -31,6 +32,9 @@ void	sb_puts(struct strbuf *, const char *);
 void	sb_putn(struct strbuf *, const char *, size_t);
 void	sb_shquote(struct strbuf *, const char *);	/* single-quoted */
 const char *sh_word(struct arena *, const char *);	/* quoted if need be */
+/* DATA to PATH, atomically and durably, with MODE; -1: error, printed */
+int	write_atomic(struct arena *, const char *path, const char *data,
+	    size_t len, mode_t mode);
 void	sb_urlencode(struct strbuf *, const char *);	/* percent-encoded */
 void	sb_printf(struct strbuf *, const char *, ...)
 	    __attribute__((format(printf, 2, 3)));

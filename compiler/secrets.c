@@ -513,60 +513,6 @@ gen_value(char *out)
 	return 0;
 }
 
-/* Write DATA to PATH atomically (a temporary file renamed over it), 0600. */
-static int
-write_atomic(struct arena *a, const char *path, const char *data,
-    size_t len)
-{
-	char *tmp = arena_printf(a, "%s.XXXXXX", path);
-	char *dir = arena_strdup(a, path), *slash;
-	size_t off = 0;
-	int fd, dfd;
-
-	if ((fd = mkstemp(tmp)) == -1)
-		goto fail;
-	if (fchmod(fd, 0600) == -1)
-		goto fail_unlink;
-	while (off < len) {
-		ssize_t w = write(fd, data + off, len - off);
-
-		if (w == -1) {
-			if (errno == EINTR)
-				continue;
-			goto fail_unlink;
-		}
-		off += (size_t)w;
-	}
-	if (fsync(fd) == -1 || close(fd) == -1) {
-		fd = -1;
-		goto fail_unlink;
-	}
-	fd = -1;
-	if (rename(tmp, path) == -1)
-		goto fail_unlink;
-	if ((slash = strrchr(dir, '/')) != NULL)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	else
-		dir = arena_strdup(a, ".");
-	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
-		(void)fsync(dfd);
-		close(dfd);
-	}
-	return 0;
-fail_unlink:
-	{
-		int e = errno;
-
-		if (fd != -1)
-			close(fd);
-		unlink(tmp);
-		errno = e;
-	}
-fail:
-	fprintf(stderr, "ztopo: %s: %s\n", path, strerror(errno));
-	return -1;
-}
-
 int
 secrets_init(struct arena *a, struct diag *d, const struct ir *ir,
     const char *zt, const char *path, FILE *report)
@@ -621,7 +567,7 @@ secrets_init(struct arena *a, struct diag *d, const struct ir *ir,
 	}
 	rc = 0;
 	if (added > 0 || !exists)
-		rc = write_atomic(a, path, sb.buf ? sb.buf : "", sb.len);
+		rc = write_atomic(a, path, sb.buf ? sb.buf : "", sb.len, 0600);
 	if (sb.buf != NULL)
 		explicit_bzero(sb.buf, sb.len);
 	sb_free(&sb);

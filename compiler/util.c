@@ -1,13 +1,18 @@
 /*
  * util.c -- small shared helpers: a string-keyed hash table, edit
  * distance for "did you mean" suggestions, IPv4 parsing and printing,
- * name syntax, a growable byte buffer.
+ * name syntax, a growable byte buffer, atomic file writes.
  */
+#include <sys/stat.h>
+
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "ztopo.h"
 #include "output.h"
@@ -379,4 +384,59 @@ secret_placeholder(struct arena *a, const char *name)
 {
 	return arena_printf(a, "@@%s@@", secret_env_name(a, name) +
 	    strlen(SECRET_ENV_PREFIX));
+}
+
+/* Write DATA to PATH atomically (a temporary file renamed over it, made
+ * durable) with MODE; -1 after an error (printed). */
+int
+write_atomic(struct arena *a, const char *path, const char *data,
+    size_t len, mode_t mode)
+{
+	char *tmp = arena_printf(a, "%s.XXXXXX", path);
+	char *dir = arena_strdup(a, path), *slash;
+	size_t off = 0;
+	int fd, dfd;
+
+	if ((fd = mkstemp(tmp)) == -1)
+		goto fail;
+	if (fchmod(fd, mode) == -1)
+		goto fail_unlink;
+	while (off < len) {
+		ssize_t w = write(fd, data + off, len - off);
+
+		if (w == -1) {
+			if (errno == EINTR)
+				continue;
+			goto fail_unlink;
+		}
+		off += (size_t)w;
+	}
+	if (fsync(fd) == -1 || close(fd) == -1) {
+		fd = -1;
+		goto fail_unlink;
+	}
+	fd = -1;
+	if (rename(tmp, path) == -1)
+		goto fail_unlink;
+	if ((slash = strrchr(dir, '/')) != NULL)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	else
+		dir = arena_strdup(a, ".");
+	if ((dfd = open(dir, O_RDONLY | O_DIRECTORY)) != -1) {
+		(void)fsync(dfd);
+		close(dfd);
+	}
+	return 0;
+fail_unlink:
+	{
+		int e = errno;
+
+		if (fd != -1)
+			close(fd);
+		unlink(tmp);
+		errno = e;
+	}
+fail:
+	fprintf(stderr, "ztopo: %s: %s\n", path, strerror(errno));
+	return -1;
 }

@@ -23,7 +23,7 @@ _ztopo()
 	-o|--output)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
-	--secrets|--smf-dtd)
+	--secrets|--smf-dtd|--lock)
 		COMPREPLY=($(compgen -f -- "$cur"))
 		return 0 ;;
 	--format)

@@ -62,7 +62,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	diag_init(&d, null);
 	ast_load_text(a, &d, "fuzz.zt", (const char *)data, size, &top);
 	if (!diag_failed(&d))
-		ir_build_each(a, &d, top, "*", each_target, &d);
+		ir_build_each(a, &d, top, "*", NULL, each_target, &d);
 	diag_finish(&d);
 	arena_free(a);
 	return 0;

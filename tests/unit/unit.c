@@ -296,7 +296,7 @@ test_two_irs(void)
 	fputs(zt, fp);
 	fclose(fp);
 	CHECK(ast_load(a, &d, path, &top) == 0);
-	ir_build_each(a, &d, top, "*", collect, irs);
+	ir_build_each(a, &d, top, "*", NULL, collect, irs);
 	unlink(path);
 	CHECK(!diag_failed(&d));
 	if (irs[0] == NULL || irs[1] == NULL) {
