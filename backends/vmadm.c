@@ -29,8 +29,8 @@
 
 #include <jansson.h>
 
-#include "backend.h"
 #include "uuid.h"
+#include "vmadm.h"
 
 /* The namespace of every zone uuid ztopo generates; never change it. */
 #define VMADM_UUID_NS	"10aa668d-5002-49bc-808e-1b651fd176b6"
@@ -41,45 +41,60 @@ struct allow {
 };
 
 /*
- * What this backend may write, per class of brand (vmadm's proptable,
- * create action; brands.c says which brand has which class).  Sorted by
- * name within each table, as the payload is.
+ * The top-level properties this backend may write, per class of brand
+ * (vmadm's proptable, create action; brands.c says which brand has which
+ * class), and what `vmadm update' does with a change to each
+ * (vmadm-update.md, section 4).  Sorted by name, as the payload is.
  */
-static const struct allow top_allow[] = {
-	{ "alias", BP_ALL },
-	{ "autoboot", BP_ALL },
-	{ "brand", BP_ALL },
-	{ "cpu_cap", BP_ALL },
-	{ "cpu_shares", BP_ALL },
-	{ "customer_metadata", BP_ALL },
-	{ "delegate_dataset", BP_OS },
-	{ "disks", BP_HVM },
-	{ "dns_domain", BP_OS },
-	{ "filesystems", BP_OS },
-	{ "firewall_enabled", BP_ALL },
-	{ "hostname", BP_ALL },
-	{ "image_uuid", BP_ALL },
-	{ "internal_metadata", BP_ALL },
-	{ "kernel_version", BP_LX },
-	{ "max_locked_memory", BP_ALL },
-	{ "max_lwps", BP_ALL },
-	{ "max_physical_memory", BP_ALL },
-	{ "max_swap", BP_ALL },
-	{ "nics", BP_ALL },
-	{ "quota", BP_ALL },
-	{ "ram", BP_ALL },
-	{ "resolvers", BP_ALL },
-	{ "routes", BP_ALL },
-	{ "tags", BP_ALL },
-	{ "tmpfs", BP_OS },
-	{ "uuid", BP_ALL },
-	{ "vcpus", BP_HVM },
-	{ "zfs_io_priority", BP_ALL },
-	{ NULL, 0 }
+const struct vmadm_prop vmadm_props[] = {
+	{ "alias", BP_ALL, VF_SCALAR, VE_LIVE, NULL },
+	{ "autoboot", BP_ALL, VF_SCALAR, VE_LIVE, NULL },
+	{ "brand", BP_ALL, VF_SCALAR, VE_RECREATE, NULL },
+	{ "cpu_cap", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "cpu_shares", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "customer_metadata", BP_ALL, VF_MAP, VE_LIVE, NULL },
+	{ "delegate_dataset", BP_OS, VF_SCALAR, VE_RECREATE, NULL },
+	{ "disks", BP_HVM, VF_LIST, VE_STOP, "path" },
+	{ "dns_domain", BP_OS, VF_SCALAR, VE_LIVE, NULL },
+	{ "filesystems", BP_OS, VF_LIST, VE_BOOT, "target" },
+	{ "firewall_enabled", BP_ALL, VF_SCALAR, VE_LIVE, NULL },
+	{ "hostname", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "image_uuid", BP_ALL, VF_SCALAR, VE_REPROVISION, NULL },
+	{ "internal_metadata", BP_ALL, VF_MAP, VE_LIVE, NULL },
+	{ "kernel_version", BP_LX, VF_SCALAR, VE_BOOT, NULL },
+	{ "max_locked_memory", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "max_lwps", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "max_physical_memory", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "max_swap", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ "nics", BP_ALL, VF_LIST, VE_BOOT, "mac" },
+	{ "quota", BP_ALL, VF_SCALAR, VE_LIVE, NULL },
+	{ "ram", BP_ALL, VF_SCALAR, VE_BOOT, NULL },
+	{ "resolvers", BP_ALL, VF_SCALAR, VE_BOOT, NULL },
+	{ "routes", BP_ALL, VF_MAP, VE_ROUTES, NULL },
+	{ "tags", BP_ALL, VF_MAP, VE_LIVE, NULL },
+	{ "tmpfs", BP_OS, VF_SCALAR, VE_LIVE, NULL },
+	{ "uuid", BP_ALL, VF_SCALAR, VE_RECREATE, NULL },
+	{ "vcpus", BP_HVM, VF_SCALAR, VE_BOOT, NULL },
+	{ "zfs_io_priority", BP_ALL, VF_SCALAR, VE_RCTL, NULL },
+	{ NULL, 0, 0, 0, NULL }
 };
+
+const struct vmadm_prop *
+vmadm_prop(const char *name)
+{
+	const struct vmadm_prop *p;
+
+	for (p = vmadm_props; p->name != NULL; p++)
+		if (strcmp(p->name, name) == 0)
+			return p;
+	return NULL;
+}
+
+/* The members of nics, disks and filesystems items, on create. */
 static const struct allow nic_allow[] = {
 	{ "gateways", BP_ALL },
 	{ "ips", BP_ALL },
+	{ "mac", BP_ALL },
 	{ "model", BP_HVM },
 	{ "mtu", BP_ALL },
 	{ "nic_tag", BP_ALL },
@@ -292,6 +307,11 @@ check_metadata(const struct ir_zone *z, struct diag *d)
 			    "_pw from internal_metadata; put it there",
 			    kv->key);
 	}
+	for (i = 0; i < z->ntags; i++)
+		if (strcmp(z->tags[i].key, VMADM_TAG) == 0)
+			diag_error(d, z->tags[i].loc, "tag \"%s\" is ztopo's own: "
+			    "every payload carries it, naming its target, so "
+			    "that `ztopo diff' knows the zone", VMADM_TAG);
 	for (i = 0; i < z->ninternal_metadata; i++) {
 		const struct ir_kv *kv = &z->internal_metadata[i];
 
@@ -444,6 +464,32 @@ jkvs(struct payload *p, const struct ir_kv *kv, size_t n)
 	return o;
 }
 
+/* A locally administered unicast MAC, from the version 5 UUID of
+ * "<target>/<host>/<zone>/nic/<key>": stable, so `ztopo diff' finds the
+ * nic again by it (vmadm updates and removes nics by MAC). */
+static json_t *
+jmac(struct payload *p, const struct ir_nic *nic)
+{
+	const struct ir_zinst *zi = p->zi;
+	unsigned char b[6];
+	char u[37], *q;
+	size_t i;
+
+	if (uuid_v5(VMADM_UUID_NS, arena_printf(p->ir->arena, "%s/%s/%s/nic/%s",
+	    p->ir->target, zi->host->name, zi->zone->name, nic->key), u) != 0)
+		return NULL;
+	for (i = 0, q = u; i < 6; i++, q += 2) {
+		if (*q == '-')
+			q++;
+		b[i] = (unsigned char)strtoul(arena_strndup(p->ir->arena, q, 2),
+		    NULL, 16);
+	}
+	b[0] = (unsigned char)((b[0] & 0xfc) | 0x02);
+	return json_string(arena_printf(p->ir->arena,
+	    "%02x:%02x:%02x:%02x:%02x:%02x", b[0], b[1], b[2], b[3], b[4],
+	    b[5]));
+}
+
 static json_t *
 jnic(struct payload *p, const struct ir_nic *nic)
 {
@@ -451,6 +497,7 @@ jnic(struct payload *p, const struct ir_nic *nic)
 	const struct ir_network *n = nic->network;
 	json_t *o = json_object(), *a;
 
+	put(p, o, "mac", jmac(p, nic));
 	put(p, o, "nic_tag", json_string(n->nic_tag));
 	a = json_array();
 	append(p, a, json_string(arena_printf(ir->arena, "%s/%d",
@@ -563,9 +610,23 @@ allowed(struct payload *p, json_t *obj, const struct allow *allow,
 static int
 all_allowed(struct payload *p, json_t *root)
 {
+	unsigned b = brand_table[p->zi->zone->image->brand].props;
+	const char *key;
 	json_t *arr, *v;
 	size_t i;
-	int ok = allowed(p, root, top_allow, "");
+	int ok = 1;
+
+	json_object_foreach(root, key, v) {
+		const struct vmadm_prop *vp = vmadm_prop(key);
+
+		if (vp == NULL || !(vp->create & b)) {
+			diag_error(p->d, p->zi->loc, "internal error: the vmadm "
+			    "payload of zone \"%s\" would hold %s, which vmadm "
+			    "does not accept for brand %s", p->zi->zone->name,
+			    key, brand_name(p->zi->zone->image->brand));
+			ok = 0;
+		}
+	}
 
 	if ((arr = json_object_get(root, "nics")) != NULL)
 		json_array_foreach(arr, i, v)
@@ -653,8 +714,9 @@ build(struct payload *p)
 	if (z->ninternal_metadata > 0)
 		put(p, root, "internal_metadata", jkvs(p, z->internal_metadata,
 		    z->ninternal_metadata));
-	if (z->ntags > 0)
-		put(p, root, "tags", jkvs(p, z->tags, z->ntags));
+	a = jkvs(p, z->tags, z->ntags);
+	put(p, a, VMADM_TAG, json_string(ir->target));
+	put(p, root, "tags", a);
 	return root;
 }
 
@@ -711,6 +773,45 @@ payload_keys(struct arena *a, json_t *root, size_t *n)
 	return k;
 }
 
+json_t *
+vmadm_payload(const struct ir *ir, const struct ir_zinst *zi,
+    const struct emit_opts *eo, struct diag *d, const char **uuid,
+    int *secret)
+{
+	struct payload p = { ir, zi, eo, d, NULL, 0, NULL };
+	int before = diag_mark(d);
+	json_t *root;
+
+	root = build(&p);
+	if (!all_allowed(&p, root) || diag_since(d, before) > 0 || p.failed) {
+		if (diag_since(d, before) == 0)
+			diag_error(d, zi->loc, "internal error: cannot build the "
+			    "vmadm payload of zone \"%s\" on host \"%s\"",
+			    zi->zone->name, zi->host->name);
+		json_decref(root);
+		return NULL;
+	}
+	*uuid = p.uuid;
+	*secret = p.secret != NULL;
+	return root;
+}
+
+/* The first secret ZI's payload carries, or NULL. */
+static const struct ir_kv *
+first_secret(const struct ir_zone *z)
+{
+	const struct ir_kv *kvs[3] = { z->metadata, z->internal_metadata,
+	    z->tags };
+	size_t nkvs[3] = { z->nmetadata, z->ninternal_metadata, z->ntags };
+	size_t i, j;
+
+	for (i = 0; i < 3; i++)
+		for (j = 0; j < nkvs[i]; j++)
+			if (kvs[i][j].val.kind == IRV_SECRET)
+				return &kvs[i][j];
+	return NULL;
+}
+
 static int
 vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
     const struct emit_opts *eo)
@@ -720,26 +821,23 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 
 	for (i = 0; i < ir->nzinsts; i++) {
 		const struct ir_zinst *zi = ir->zinsts[i];
-		struct payload p = { ir, zi, eo, d, NULL, 0, NULL };
+		const struct ir_kv *secret;
 		struct payload_key *keys;
 		struct outfile *f;
+		const char *path, *uuid;
 		size_t nkeys;
-		const char *path;
 		json_t *root;
 		char *text;
-		int before = diag_mark(d);
+		int has_secret;
 
 		if (zi->zone->image == NULL)
 			continue;
 		path = arena_printf(ir->arena, "%s/vmadm/%s.json",
 		    zi->host->name, zi->zone->name);
-		root = build(&p);
-		if (!all_allowed(&p, root) || diag_since(d, before) > 0) {
-			json_decref(root);
+		if ((root = vmadm_payload(ir, zi, eo, d, &uuid,
+		    &has_secret)) == NULL)
 			continue;
-		}
-		text = p.failed ? NULL : json_dumps(root,
-		    JSON_INDENT(2) | JSON_SORT_KEYS);
+		text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
 		keys = payload_keys(ir->arena, root, &nkeys);
 		json_decref(root);
 		if (text == NULL) {
@@ -749,20 +847,20 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 			continue;
 		}
 		f = out_add(os, ART_PAYLOAD, path, arena_printf(ir->arena,
-		    "%s\n", text), strlen(text) + 1, p.secret ? 0600 : 0644,
-		    p.secret != NULL);
+		    "%s\n", text), strlen(text) + 1, has_secret ? 0600 : 0644,
+		    has_secret);
 		free(text);
 		f->host = zi->host;
 		f->zinst = zi;
 		f->apply = APPLY_CREATE;
-		f->zone_uuid = p.uuid;
+		f->zone_uuid = uuid;
 		f->zpool = "zones";	/* vmadm's default: ztopo sets none */
 		f->keys = keys;
 		f->nkeys = nkeys;
-		if (p.secret != NULL)
-			diag_warning(d, p.secret->val.loc, "%s carries secret "
+		if (has_secret && (secret = first_secret(zi->zone)) != NULL)
+			diag_warning(d, secret->val.loc, "%s carries secret "
 			    "\"%s\"; it is written with mode 0600", path,
-			    p.secret->val.secret->name);
+			    secret->val.secret->name);
 	}
 	return diag_since(d, errors);
 }

@@ -3,7 +3,10 @@
  * hardware virtualisation), which classes of zone properties it takes,
  * whether SMF runs inside it, its device models and its defaults.
  * resolve.c, the vmadm backend, the SMF backend and the playbook read
- * brand facts from here only, so a new brand is a new row.
+ * brand facts from here only, so a new brand is a new row.  What
+ * `vmadm update' and `reprovision' do per brand (live_rctls, live_routes,
+ * reprovision, disk_resize) is from vmadm-update.md in the shared
+ * reference: VM.js's brand features and reprovision support.
  *
  * Indexed by enum ir_brand; must stay in its order.
  */
@@ -23,14 +26,17 @@ const struct brand_info brand_table[BRAND__COUNT] = {
 	[BRAND_JOYENT] = {
 		.name = "joyent", .props = BP_ALL | BP_OS, .smf = 1,
 		.quota_gib = 10,
+		.live_rctls = 1, .live_routes = 1, .reprovision = 1,
 	},
 	[BRAND_JOYENT_MINIMAL] = {
 		.name = "joyent-minimal", .props = BP_ALL | BP_OS, .smf = 1,
 		.quota_gib = 10,
+		.live_rctls = 1, .live_routes = 1, .reprovision = 1,
 	},
 	[BRAND_LX] = {
 		.name = "lx", .props = BP_ALL | BP_OS | BP_LX,
 		.quota_gib = 10,
+		.live_rctls = 1, .reprovision = 1,
 	},
 	[BRAND_KVM] = {
 		.name = "kvm", .props = BP_ALL | BP_HVM,
@@ -42,6 +48,7 @@ const struct brand_info brand_table[BRAND__COUNT] = {
 		.name = "bhyve", .props = BP_ALL | BP_HVM,
 		.disk_models = bhyve_disk_models,
 		.overhead_mib = 1280, .quota_gib = 1,
+		.reprovision = 1, .disk_resize = 1,
 	},
 };
 

@@ -112,6 +112,14 @@ struct brand_info {
 					 * in the default memory cap */
 	long long	 quota_gib;	/* default quota */
 	size_t		 max_resolvers;	/* 0: no limit */
+	/* vmadm update and reprovision (vmadm-update.md): */
+	int		 live_rctls;	/* memory, CPU and lwp limits change in
+					 * the running zone (else at boot) */
+	int		 live_routes;	/* routes apply at once (mdata:fetch
+					 * restarted), else at boot */
+	int		 reprovision;	/* vmadm reprovision takes a new
+					 * image; else the zone is recreated */
+	int		 disk_resize;	/* update_disks size (zone stopped) */
 };
 extern const struct brand_info brand_table[BRAND__COUNT];
 #define BRAND_HAS(b, c)	((brand_table[(b)].props & (c)) != 0)
@@ -460,6 +468,10 @@ struct ir_nic {
 	int			 fixed;		/* given in the .zt */
 	int			 primary;
 	const char		*model;		/* HVM: virtio/e1000/..., or NULL */
+	const char		*key;		/* zone instance's copy: NETWORK, or
+						 * NETWORK#N for the zone's Nth nic
+						 * on it; names it in the lock and
+						 * derives its MAC */
 	struct loc		 loc;
 	struct loc		 model_loc;	/* of the model value, if any */
 };

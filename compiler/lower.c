@@ -324,8 +324,7 @@ claim_locked(struct lower *lw)
 
 			if (nic->fixed || n->pool_lo == 0 ||
 			    (le = lock_find(lw->lock, lw->ir->target,
-			    zi->zone->name, zi->host->name,
-			    lock_key(lw, zi, j))) == NULL)
+			    zi->zone->name, zi->host->name, nic->key)) == NULL)
 				continue;
 			le->claimed = 1;
 			if (le->addr < n->pool_lo || le->addr > n->pool_hi) {
@@ -404,6 +403,8 @@ allocate(struct lower *lw)
 		zi->nnics = z->nnics;
 		zi->nics = arena_alloc(a, (z->nnics + 1) * sizeof(*zi->nics));
 		memcpy(zi->nics, z->nics, z->nnics * sizeof(*zi->nics));
+		for (j = 0; j < z->nnics; j++)
+			zi->nics[j].key = lock_key(lw, zi, j);
 		for (j = 0; j < z->nnics; j++) {
 			if (!z->nics[j].fixed)
 				continue;
@@ -464,8 +465,7 @@ allocate(struct lower *lw)
 				if (!zi->nics[j].fixed && zi->nics[j].addr != 0)
 					lock_record(lw->lock, lw->ir->target,
 					    zi->zone->name, zi->host->name,
-					    lock_key(lw, zi, j),
-					    zi->nics[j].addr);
+					    zi->nics[j].key, zi->nics[j].addr);
 		}
 }
 
