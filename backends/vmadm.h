@@ -51,4 +51,15 @@ json_t	*vmadm_payload(const struct ir *, const struct ir_zinst *,
 	    const struct emit_opts *, struct diag *, const char **uuid,
 	    int *secret);
 
+/*
+ * `ztopo diff': IR's zone instances against the live state in LIVE
+ * (LIVE/<host>.json, the array `vmadm lookup -j' prints), printed to FP
+ * as text or JSON; with OUT, the update payloads and the report written
+ * there.  1 if anything would change, 0 if not, -1 after errors in the
+ * input (reported in D), -2 after a system error (printed).
+ */
+int	vmadm_diff(struct arena *, struct diag *, const struct ir *,
+	    const struct emit_opts *, const char *live, const char *out,
+	    int json, FILE *fp);
+
 #endif

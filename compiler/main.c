@@ -6,6 +6,7 @@
  *	ztopo compile FILE [-t TARGET] (-o DIR [--check] | --zone Z [--host H])
  *	ztopo plan FILE [-t TARGET] [--format text|json]
  *	ztopo graph FILE [-t TARGET]
+ *	ztopo diff FILE [-t TARGET] --live DIR [--format text|json] [-o OUT]
  *	ztopo lock FILE [-t TARGET] [--check]
  *	ztopo secrets init FILE -o SECRETS
  *
@@ -14,7 +15,7 @@
  *
  * Exit status: 0 success, 1 errors in the input, 2 usage or system error,
  * 3 compile --check or lock --check found that the tree or the lock would
- * change, or --frozen that the lock would.
+ * change, --frozen that the lock would, diff that a zone would.
  *
  * The command table at the end is the only list of commands: each names
  * the options it takes (any other is a usage error naming the command)
@@ -31,6 +32,7 @@
 #include <unistd.h>
 
 #include "../backends/backend.h"
+#include "../backends/vmadm.h"
 #include "graph.h"
 #include "lock.h"
 #include "output.h"
@@ -51,6 +53,11 @@ static const char help_text[] =
 "                    zone's vmadm payload on stdout (--zone)\n"
 "  plan FILE         print the deployment steps of a target, in order\n"
 "  graph FILE        print the services of a target as Graphviz DOT\n"
+"  diff FILE --live DIR\n"
+"                    compare every zone instance with the live state in\n"
+"                    DIR/<host>.json (what `vmadm lookup -j' prints there):\n"
+"                    create, unchanged, update, reboot, reprovision,\n"
+"                    recreate or orphan, property by property\n"
 "  lock FILE         bring the lock file up to date with every target (or\n"
 "                    -t TARGET), printing the lines added and removed\n"
 "  secrets init FILE -o SECRETS\n"
@@ -64,19 +71,22 @@ static const char help_text[] =
 "  -t, --target NAME   the target to use; may be left out when the\n"
 "                      description declares exactly one\n"
 "  -o, --output DIR    compile: write the tree to DIR, replacing it\n"
-"                      atomically; unchanged files keep their mtime\n"
+"                      atomically; unchanged files keep their mtime;\n"
+"                      diff: write the update payloads and diff.json to\n"
+"                      the new directory DIR\n"
 "      --check         compile: write nothing; exit 3 if DIR or the lock\n"
 "                      would change; lock: exit 3 if the lock would change\n"
 "      --diff          compile --check: also show each change as diff -u\n"
 "                      (files holding secrets are named, not shown)\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
 "      --host HOST     compile: with --zone, the host of a replicated zone\n"
-"      --secrets FILE  compile: read secret values (name = value lines) from\n"
+"      --secrets FILE  compile, diff: read secret values (name = value lines) from\n"
 "                      FILE; ZTOPO_SECRET_<NAME> variables take precedence\n"
 "      --redact        compile: write @@NAME@@ placeholders, not secrets\n"
 "      --smf-dtd PATH  compile, plan: validate generated SMF manifests\n"
 "                      against PATH\n"
-"      --format FMT    plan: text (default) or json\n"
+"      --format FMT    plan, diff: text (default) or json\n"
+"      --live DIR      diff: the live state, DIR/<host>.json per host\n"
 "      --lock FILE     the lock file: the pool address each zone instance\n"
 "                      holds (default: FILE with .zt replaced by .lock;\n"
 "                      none for standard input)\n"
@@ -91,6 +101,7 @@ static const char help_text[] =
 "\n"
 "Exit status: 0 success, 1 errors in the input, 2 usage or system error,\n"
 "3 compile --check, lock --check: the output tree or the lock would change;\n"
+"diff: a zone would change;\n"
 "--frozen: the lock would change.\n"
 "See ztopo(1) and ztopo(5).\n";
 
@@ -102,6 +113,7 @@ struct opts {
 	const char	*zone, *host;
 	const char	*secrets;
 	const char	*lock;		/* --lock, else beside FILE */
+	const char	*live;		/* diff --live DIR */
 	int		 frozen;
 	int		 json;		/* plan --format json */
 	int		 check;
@@ -475,6 +487,40 @@ cmd_plan(struct arena *a, struct diag *d, const struct opts *o)
 	return EXIT_OK;
 }
 
+/* diff FILE --live DIR [-o OUT]: the zones against vmadm's live state */
+static int
+cmd_diff(struct arena *a, struct diag *d, const struct opts *o)
+{
+	struct ir *ir;
+	size_t i;
+	int status, rc, missing = 0;
+
+	if (o->live == NULL)
+		return usage("diff needs --live DIR (DIR/<host>.json: what "
+		    "`vmadm lookup -j' prints on each host)", NULL);
+	if ((ir = build(a, d, o, o->target, 1, &status)) == NULL)
+		return status;
+	if (secrets_load(a, d, ir, o->secrets, 1) == -1)
+		return diag_failed(d) ? EXIT_INPUT : EXIT_USAGE;
+	/* the payloads are compared with real values: each secret in them
+	 * needs one */
+	for (i = 0; i < ir->nzones; i++)
+		if (ir->zones[i]->ninstances > 0 &&
+		    zone_secrets(a, d, ir->zones[i], 0) == -1)
+			missing = 1;
+	if (missing)
+		return EXIT_INPUT;
+	rc = vmadm_diff(a, d, ir, &o->emit, o->live, o->outdir, o->json,
+	    stdout);
+	if (rc >= 0 && fflush(stdout) == EOF) {
+		fprintf(stderr, "ztopo: writing the diff: %s\n",
+		    strerror(errno));
+		return EXIT_USAGE;
+	}
+	return rc == -1 ? EXIT_INPUT : rc == -2 ? EXIT_USAGE : rc == 1 ?
+	    EXIT_CHANGED : EXIT_OK;
+}
+
 static int
 cmd_graph(struct arena *a, struct diag *d, const struct opts *o)
 {
@@ -507,6 +553,7 @@ enum {
 	O_DIFF		= 1u << 11,
 	O_LOCK		= 1u << 12,
 	O_FROZEN	= 1u << 13,
+	O_LIVE		= 1u << 14,
 	O_COMMON	= O_TARGET | O_WERROR | O_MAX_ERRORS | O_LOCK | O_FROZEN
 };
 
@@ -526,6 +573,9 @@ static const struct command {
 	{ "plan", NULL, { "FILE [-t TARGET] [--format text|json]" },
 	    O_COMMON | O_FORMAT | O_SMF_DTD, cmd_plan },
 	{ "graph", NULL, { "FILE [-t TARGET]" }, O_COMMON, cmd_graph },
+	{ "diff", NULL, { "FILE [-t TARGET] --live DIR [--format text|json] "
+	    "[-o OUT] [--secrets F]" }, O_COMMON | O_LIVE | O_FORMAT |
+	    O_OUTPUT | O_SECRETS, cmd_diff },
 	{ "lock", NULL, { "FILE [-t TARGET] [--check]" }, O_COMMON | O_CHECK,
 	    cmd_lock },
 	{ "secrets", "init", { "FILE -o SECRETS" }, O_COMMON | O_OUTPUT,
@@ -570,7 +620,7 @@ takers(struct arena *a, unsigned bit)
 
 enum { OPT_CHECK = 256, OPT_ZONE, OPT_HOST, OPT_SMF_DTD, OPT_MAX_ERRORS,
 	OPT_SECRETS, OPT_REDACT, OPT_FORMAT, OPT_DIAGNOSTICS, OPT_COLOR,
-	OPT_DIFF, OPT_LOCK, OPT_FROZEN };
+	OPT_DIFF, OPT_LOCK, OPT_FROZEN, OPT_LIVE };
 
 /* getopt's value of each option -> its bit and its name in messages */
 static const struct {
@@ -589,6 +639,7 @@ static const struct {
 	{ OPT_DIFF, O_DIFF, "--diff" },
 	{ OPT_LOCK, O_LOCK, "--lock" },
 	{ OPT_FROZEN, O_FROZEN, "--frozen" },
+	{ OPT_LIVE, O_LIVE, "--live" },
 	{ OPT_FORMAT, O_FORMAT, "--format" },
 	{ 'W', O_WERROR, "--werror" },
 	{ OPT_MAX_ERRORS, O_MAX_ERRORS, "--max-errors" },
@@ -622,6 +673,7 @@ main(int argc, char **argv)
 		{ "diff", no_argument, NULL, OPT_DIFF },
 		{ "lock", required_argument, NULL, OPT_LOCK },
 		{ "frozen", no_argument, NULL, OPT_FROZEN },
+		{ "live", required_argument, NULL, OPT_LIVE },
 		{ "format", required_argument, NULL, OPT_FORMAT },
 		{ "werror", no_argument, NULL, 'W' },
 		{ "max-errors", required_argument, NULL, OPT_MAX_ERRORS },
@@ -685,6 +737,9 @@ main(int argc, char **argv)
 			break;
 		case OPT_FROZEN:
 			o.frozen = 1;
+			break;
+		case OPT_LIVE:
+			o.live = optarg;
 			break;
 		case OPT_FORMAT:
 			format = optarg;
