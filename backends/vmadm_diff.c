@@ -755,7 +755,8 @@ print_text(struct arena *a, FILE *fp, struct zdiff *zs, size_t n)
 		fprintf(fp, "%-11s %s/%s", action_name[z->act], z->host,
 		    z->zone != NULL ? z->zone : z->uuid);
 		if (z->act == A_ORPHAN)
-			fprintf(fp, " (alias %s)", z->alias ? z->alias : "none");
+			fprintf(fp, z->alias ? " (alias %s)" : " (no alias)",
+			    z->alias);
 		if (z->act != A_UNCHANGED && z->act != A_CREATE)
 			fprintf(fp, ": %s%s", action_text[z->act],
 			    z->stop ? "; vmadm needs the zone stopped" : "");

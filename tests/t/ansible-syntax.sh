@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# For every target of every example: `compile -o` writes ansible/site.yml
-# and ansible/inventory.yml; `ansible-playbook --syntax-check` accepts the
-# playbook (with community.general, so the vmadm and imgadm modules and
+# For every target of every example: `compile -o` writes ansible/site.yml,
+# ansible/converge.yml and ansible/inventory.yml; `ansible-playbook
+# --syntax-check` accepts both playbooks (with community.general, so the vmadm and imgadm modules and
 # their arguments are checked to exist), and `ansible-inventory --list`
 # reads the inventory with every placed host, its admin address and the
 # role groups.  YAML parses back to exactly what ztopo meant (yaml.safe_load
@@ -23,15 +23,17 @@ for ex in "$ROOT"/examples/*.zt; do
 		"$ZTOPO" compile "$ex" -t "$t" --redact -o "$out" 2>err ||
 		    { echo "$ex -t $t: compile failed"; cat err; fail=1; continue; }
 		n=$((n + 1))
-		for f in site.yml inventory.yml; do
+		for f in site.yml converge.yml inventory.yml; do
 			[ -f "$out/ansible/$f" ] || { echo "$out: no ansible/$f"; fail=1; }
 		done
-		if ! ansible-playbook --syntax-check -i "$out/ansible/inventory.yml" \
-		    "$out/ansible/site.yml" >log 2>&1; then
-			echo "$ex -t $t: syntax-check failed:"; cat log; fail=1
-		elif grep -i 'warning' log; then
-			echo "$ex -t $t: syntax-check warned"; fail=1
-		fi
+		for pb in site.yml converge.yml; do
+			if ! ansible-playbook --syntax-check -i "$out/ansible/inventory.yml" \
+			    "$out/ansible/$pb" >log 2>&1; then
+				echo "$ex -t $t: $pb: syntax-check failed:"; cat log; fail=1
+			elif grep -i 'warning' log; then
+				echo "$ex -t $t: $pb: syntax-check warned"; fail=1
+			fi
+		done
 		if ! ansible-inventory -i "$out/ansible/inventory.yml" --list >inv.json 2>log; then
 			echo "$ex -t $t: ansible-inventory failed:"; cat log; fail=1
 			continue
