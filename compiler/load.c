@@ -408,6 +408,12 @@ ast_load(struct arena *a, struct diag *diag, const char *path,
 	return 0;
 }
 
+struct src *
+src_text(struct arena *a, const char *name, const char *text, size_t len)
+{
+	return src_from(a, name, name, text, len, NULL);
+}
+
 int
 ast_load_text(struct arena *a, struct diag *diag, const char *name,
     const char *text, size_t len, struct ast_dir **out)

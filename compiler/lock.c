@@ -164,22 +164,11 @@ lock_new(struct arena *a, const char *path)
 	return lk;
 }
 
-struct lock *
-lock_read(struct arena *a, struct diag *d, const char *path)
+static void
+parse(struct lock *lk, struct diag *d, const struct src *src)
 {
-	struct lock *lk = lock_new(a, path);
-	struct src *src;
 	size_t i;
 
-	if (path == NULL)
-		return lk;
-	if ((src = src_read(a, path, NULL)) == NULL) {
-		if (errno == ENOENT)
-			return lk;
-		fprintf(stderr, "ztopo: %s: %s\n", path,
-		    src_strerror(errno));
-		return NULL;
-	}
 	lk->old = src->text;
 	lk->oldlen = src->len;
 	for (i = 0; i < src->nlines; i++) {
@@ -193,6 +182,34 @@ lock_read(struct arena *a, struct diag *d, const char *path)
 			end--;
 		parse_line(lk, d, src, (int)i + 1, line, end);
 	}
+}
+
+struct lock *
+lock_read(struct arena *a, struct diag *d, const char *path)
+{
+	struct lock *lk = lock_new(a, path);
+	struct src *src;
+
+	if (path == NULL)
+		return lk;
+	if ((src = src_read(a, path, NULL)) == NULL) {
+		if (errno == ENOENT)
+			return lk;
+		fprintf(stderr, "ztopo: %s: %s\n", path,
+		    src_strerror(errno));
+		return NULL;
+	}
+	parse(lk, d, src);
+	return lk;
+}
+
+struct lock *
+lock_from_text(struct arena *a, struct diag *d, const char *name,
+    const char *text, size_t len)
+{
+	struct lock *lk = lock_new(a, name);
+
+	parse(lk, d, src_text(a, name, text, len));
 	return lk;
 }
 
@@ -352,8 +369,9 @@ lock_changed(struct lock *lk, FILE *fp)
 	/* the lines, as sets: old ones (sorted as written) against new */
 	v = new_lines(lk, &n);
 	o = arena_alloc(lk->arena, (lk->lines.n + 1) * sizeof(*o));
-	memcpy(o, lk->lines.v, lk->lines.n * sizeof(*o));
 	no = lk->lines.n;
+	if (no > 0)
+		memcpy(o, lk->lines.v, no * sizeof(*o));
 	if (no > 1)
 		qsort(o, no, sizeof(*o), cmp_entry);
 	for (i = j = 0; i < n || j < no; ) {

@@ -35,6 +35,9 @@ const char	*lock_path_for(struct arena *, const char *zt);
 /* Read the lock at PATH; a missing file is an empty lock.  Malformed
  * lines are located errors in D.  NULL after a system error (printed). */
 struct lock	*lock_read(struct arena *, struct diag *, const char *path);
+/* The same from LEN bytes of TEXT named NAME (the fuzzer; never written). */
+struct lock	*lock_from_text(struct arena *, struct diag *, const char *name,
+		    const char *text, size_t len);
 const char	*lock_path(const struct lock *);
 /* Targets the description declares: lines of any other are dropped. */
 void		 lock_declared(struct lock *, const char *const *, size_t);

@@ -195,6 +195,9 @@ int		 ast_load(struct arena *, struct diag *, const char *path,
 int		 ast_load_text(struct arena *, struct diag *, const char *name,
 		    const char *text, size_t len, struct ast_dir **);
 struct src	*src_read(struct arena *, const char *path, struct loc *from);
+/* A source named NAME holding LEN bytes of TEXT (copied), for tests. */
+struct src	*src_text(struct arena *, const char *name, const char *text,
+		    size_t len);
 /* Index of the first byte of S[0..N) that is not valid UTF-8 (overlong
  * forms and surrogates included), or -1. */
 long		 utf8_check(const unsigned char *, size_t);

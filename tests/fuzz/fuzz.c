@@ -2,16 +2,19 @@
  * fuzz.c -- the libFuzzer target: the whole pipeline in memory on one
  * input -- load (no include reads a file), resolve, check, lower every
  * target, each backend's checks and emission (redacted: no secret is
- * needed), the plan, the graph and the IR as JSON.  Nothing is written to
- * disk; diagnostics and printed output go to /dev/null.  Built and run by
+ * needed), the plan, the graph and the IR as JSON.  An input holding a
+ * line "%%lock" is a description, then a lock file (lock.c) that every
+ * target's addresses are taken from.  Nothing is written to disk; diagnostics and printed output go to /dev/null.  Built and run by
  * `make fuzz` (tests/fuzz/run.sh); a short run is part of `make check`.
  */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "../../backends/backend.h"
 #include "graph.h"
+#include "lock.h"
 #include "plan.h"
 
 int	LLVMFuzzerTestOneInput(const uint8_t *, size_t);
@@ -52,17 +55,32 @@ each_target(struct ir *ir, void *arg)
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
+	static const char sep[] = "\n%%lock\n";
+	const char *text = (const char *)data, *cut = NULL;
+	struct lock *lk = NULL;
 	struct arena *a;
 	struct ast_dir *top;
 	struct diag d;
+	size_t i, zlen = size;
 
 	if (null == NULL && (null = fopen("/dev/null", "w")) == NULL)
 		abort();
+	for (i = 0; i + sizeof(sep) - 1 <= size && cut == NULL; i++)
+		if (memcmp(text + i, sep, sizeof(sep) - 1) == 0)
+			cut = text + i;
 	a = arena_new();
 	diag_init(&d, null);
-	ast_load_text(a, &d, "fuzz.zt", (const char *)data, size, &top);
-	if (!diag_failed(&d))
-		ir_build_each(a, &d, top, "*", NULL, each_target, &d);
+	if (cut != NULL) {
+		zlen = (size_t)(cut - text);
+		lk = lock_from_text(a, &d, "fuzz.lock", cut + sizeof(sep) - 1,
+		    size - zlen - (sizeof(sep) - 1));
+	}
+	ast_load_text(a, &d, "fuzz.zt", text, zlen, &top);
+	if (!diag_failed(&d)) {
+		ir_build_each(a, &d, top, "*", lk, each_target, &d);
+		if (lk != NULL)
+			lock_changed(lk, null);
+	}
 	diag_finish(&d);
 	arena_free(a);
 	return 0;
