@@ -1,35 +1,37 @@
 /*
- * ansible.c -- DIR/ansible/inventory.yml, DIR/ansible/site.yml and
- * DIR/ansible/converge.yml: the generated tree rolled out by Ansible, in
- * the order of `ztopo plan`, and the zones kept converged with it.
+ * ansible.c -- DIR/ansible/: the generated tree rolled out by Ansible in
+ * the order of `ztopo plan` (inventory.yml, site.yml, steps.yml,
+ * host_vars/HOST.yml), and the zones kept converged with the description
+ * (converge.yml).
  *
  * The inventory lists every placed host (ansible_host: its admin
  * address) and groups the hosts by the roles of the services they run
  * (nova-api -> group nova_api; a custom service by its name).
  *
  * The playbook deploys exactly the files the other backends generated, so
- * it runs last; a step whose file is not in the set has no task.  One
- * play per stage and host, tasks named "[N] ..." after the plan's steps:
+ * it runs last; a step whose file is not in the set has no task.  Its
+ * size does not grow with the topology: site.yml has one play per stage
+ * of the plan, on every host, which includes steps.yml for each of the
+ * host's steps of that stage, and the steps are data, in plan order, in
+ * host_vars/HOST.yml.  What a step does:
  *  - images: community.general.imgadm, state present;
- *  - zones: community.general.vmadm, state present, its arguments read
- *    at run time from the generated payload (uuid fixed, so a zone is
- *    created once); what that module cannot pass (alias, tags, and false
- *    or zero values, which it drops) is set by `vmadm update` right after
- *    a creation;
+ *  - zones: `vmadm create' with the generated payload on stdin, when
+ *    `vmadm lookup' does not find its (fixed) uuid;
  *  - files are copied into the zone's root from the global zone (mode as
  *    generated; secret ones with no_log); SMF manifests are imported,
  *    grants fed to mysql, RabbitMQ setup run, each through zlogin(1) and
  *    only when the file's SHA-256 was not applied yet (a stamp in the
  *    zone's /var/ztopo/done);
  *  - services are enabled (svcadm enable -s) unless online, and
- *    restarted when their configuration changed.
+ *    OpenStack services restarted when a file of their zone changed.
  * So a second run changes nothing.  Nothing secret is written into the
  * playbook: secret files are read when it runs, and a first play refuses
- * to deploy a tree compiled with --redact.
+ * to deploy a tree compiled with --redact (the secret files as MANIFEST
+ * names them).
  *
- * DIR/ansible/converge.yml brings existing zones to the description:
- * `ztopo diff' against what vmadm reports, then updates, reboots,
- * reprovisions, recreates and deletes, each behind its flag (below).
+ * converge.yml brings existing zones to the description: `ztopo diff'
+ * against what vmadm reports, then updates, reboots, reprovisions,
+ * recreates and deletes, each behind its flag (below).
  *
  * Every string is written as a double-quoted YAML scalar; one that comes
  * from the .zt and holds '{' is tagged !unsafe so that Ansible does not
@@ -86,27 +88,6 @@ ylit(struct strbuf *sb, const char *s)
 		sb_puts(sb, "!unsafe ");
 	yq(sb, s);
 }
-
-/* S as a Jinja2 string literal (inside an expression). */
-static const char *
-jq(struct arena *a, const char *s)
-{
-	struct strbuf sb;
-	const char *r;
-
-	sb_init(&sb);
-	sb_putc(&sb, '\'');
-	for (; *s != '\0'; s++) {
-		if (*s == '\'' || *s == '\\')
-			sb_putc(&sb, '\\');
-		sb_putc(&sb, *s);
-	}
-	sb_putc(&sb, '\'');
-	r = arena_strdup(a, sb.buf);
-	sb_free(&sb);
-	return r;
-}
-
 
 /* ---- the inventory */
 
@@ -193,8 +174,8 @@ inventory(const struct ir *ir, struct outset *os)
 	    "one runs, in a zone or in its global zone.\n", ir->target,
 	    release_name(ir->release));
 	sb_puts(&sb, "all:\n  vars:\n"
-	    "    # the vmadm and imgadm modules need Python in the global "
-	    "zone: pkgsrc's\n"
+	    "    # Ansible's modules need Python in the global zone: "
+	    "pkgsrc's\n"
 	    "    ansible_python_interpreter: \"/opt/tools/bin/python3\"\n");
 	sb_puts(&sb, "  hosts:\n");
 	for (i = 0; i < ir->nhosts; i++) {
@@ -229,538 +210,407 @@ inventory(const struct ir *ir, struct outset *os)
 	sb_free(&sb);
 }
 
-/* ---- the playbook */
-
-/* What the vmadm module takes, and as which type (PK_BOOLEAN: either
- * true or false). */
-static const struct vmadm_arg {
-	const char	*name;
-	enum pk_type	 type;
-} vmadm_args[] = {
-	/* must stay sorted (bsearch) */
-	{ "archive_on_delete", PK_BOOLEAN },
-	{ "autoboot", PK_BOOLEAN },
-	{ "boot", PK_STRING },
-	{ "brand", PK_STRING },
-	{ "cpu_cap", PK_INTEGER },
-	{ "cpu_shares", PK_INTEGER },
-	{ "cpu_type", PK_STRING },
-	{ "customer_metadata", PK_OBJECT },
-	{ "delegate_dataset", PK_BOOLEAN },
-	{ "disk_driver", PK_STRING },
-	{ "disks", PK_ARRAY },
-	{ "dns_domain", PK_STRING },
-	{ "docker", PK_BOOLEAN },
-	{ "filesystems", PK_ARRAY },
-	{ "firewall_enabled", PK_BOOLEAN },
-	{ "hostname", PK_STRING },
-	{ "image_uuid", PK_STRING },
-	{ "indestructible_delegated", PK_BOOLEAN },
-	{ "indestructible_zoneroot", PK_BOOLEAN },
-	{ "internal_metadata", PK_OBJECT },
-	{ "kernel_version", PK_STRING },
-	{ "maintain_resolvers", PK_BOOLEAN },
-	{ "max_locked_memory", PK_INTEGER },
-	{ "max_lwps", PK_INTEGER },
-	{ "max_physical_memory", PK_INTEGER },
-	{ "max_swap", PK_INTEGER },
-	{ "mdata_exec_timeout", PK_INTEGER },
-	{ "nic_driver", PK_STRING },
-	{ "nics", PK_ARRAY },
-	{ "nowait", PK_BOOLEAN },
-	{ "qemu_extra_opts", PK_STRING },
-	{ "qemu_opts", PK_STRING },
-	{ "quota", PK_INTEGER },
-	{ "ram", PK_INTEGER },
-	{ "resolvers", PK_ARRAY },
-	{ "routes", PK_OBJECT },
-	{ "spice_opts", PK_STRING },
-	{ "spice_password", PK_STRING },
-	{ "tmpfs", PK_INTEGER },
-	{ "uuid", PK_STRING },
-	{ "vcpus", PK_INTEGER },
-	{ "vga", PK_STRING },
-	{ "virtio_txburst", PK_INTEGER },
-	{ "virtio_txtimer", PK_INTEGER },
-	{ "vnc_password", PK_STRING },
-	{ "vnc_port", PK_INTEGER },
-	{ "zfs_data_compression", PK_STRING },
-	{ "zfs_data_recsize", PK_INTEGER },
-	{ "zfs_filesystem_limit", PK_INTEGER },
-	{ "zfs_io_priority", PK_INTEGER },
-	{ "zfs_root_compression", PK_STRING },
-	{ "zfs_root_recsize", PK_INTEGER },
-	{ "zfs_snapshot_limit", PK_INTEGER },
-	{ "zpool", PK_STRING },
-};
-
-static int
-cmp_arg(const void *key, const void *elem)
-{
-	return strcmp(key, *(const char *const *)elem);
-}
-
-enum { PASS, DEFER, SKIP };
+/* ---- the playbook: site.yml, steps.yml and host_vars/HOST.yml */
 
 /*
- * What to do with KEY = V of a payload: PASS it as a vmadm module
- * argument; DEFER it to `vmadm update` after the creation (the module has
- * no such argument, or would drop the value: it drops false, 0 and empty
- * ones); SKIP it (a dropped value that is vmadm's default anyway).
+ * ansible/steps.yml: one step of the plan, included by site.yml once per
+ * step of a host (ztopo_step, from host_vars/HOST.yml); every task runs
+ * only for the kinds of step it does.  The text is the same for every
+ * target.
  */
-static int
-vmadm_arg(const struct payload_key *k)
-{
-	const struct vmadm_arg *p = bsearch(k->name, vmadm_args,
-	    sizeof(vmadm_args) / sizeof(vmadm_args[0]), sizeof(vmadm_args[0]),
-	    cmp_arg);
+static const char steps_text[] =
+"# One step of the plan, for ansible/site.yml, which includes this file\n"
+"# once per step of a host, in order.  The step is ztopo_step, from\n"
+"# host_vars/HOST.yml; each task below runs only for its kinds of step.\n"
+"# Generated by ztopo, do not edit.\n"
+"---\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}\"\n"
+"  community.general.imgadm:\n"
+"    uuid: \"{{ ztopo_step.image }}\"\n"
+"    state: present\n"
+"  when: ztopo_step.action == 'import-image'\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}: is it there\"\n"
+"  ansible.builtin.command:\n"
+"    argv: [\"vmadm\", \"lookup\", \"-j\", \"-o\", \"uuid\", \"{{ 'uuid=' ~ ztopo_step.uuid }}\"]\n"
+"  register: ztopo_found\n"
+"  changed_when: false\n"
+"  when: ztopo_step.action == 'create-zone'\n"
+"\n"
+"# the payload as generated, every key (vmadm create reads it whole)\n"
+"- name: \"{{ ztopo_step.title }}\"\n"
+"  ansible.builtin.command:\n"
+"    argv: [\"vmadm\", \"create\"]\n"
+"    stdin: \"{{ lookup('ansible.builtin.file', ztopo_tree ~ '/' ~ ztopo_step.file) | string }}\"\n"
+"  when: ztopo_step.action == 'create-zone' and (ztopo_found.stdout | from_json | length) == 0\n"
+"  no_log: \"{{ ztopo_step.secret }}\"\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}: directory\"\n"
+"  ansible.builtin.file:\n"
+"    path: \"{{ ztopo_step.dir }}\"\n"
+"    state: directory\n"
+"  when: ztopo_step.dir is defined\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}: copy\"\n"
+"  ansible.builtin.copy:\n"
+"    src: \"{{ ztopo_tree ~ '/' ~ ztopo_step.file }}\"\n"
+"    dest: \"{{ ztopo_step.path }}\"\n"
+"    mode: \"{{ ztopo_step.mode }}\"\n"
+"  register: ztopo_copied\n"
+"  diff: false\n"
+"  no_log: \"{{ ztopo_step.secret }}\"\n"
+"  when: ztopo_step.dir is defined\n"
+"\n"
+"# an OpenStack service restarts when a file of its zone changed\n"
+"- name: \"{{ ztopo_step.title }}: changed\"\n"
+"  ansible.builtin.set_fact:\n"
+"    ztopo_changed_units: \"{{ (ztopo_changed_units | default([])) + [ztopo_step.unit] }}\"\n"
+"  when: ztopo_step.action == 'install-config' and ztopo_copied is changed\n"
+"\n"
+"# the owner's name resolves in the zone, not where the copy ran\n"
+"- name: \"{{ ztopo_step.title }}: owner\"\n"
+"  ansible.builtin.shell:\n"
+"    cmd: \"{{ ztopo_step.owner_cmd }}\"\n"
+"  register: ztopo_owned\n"
+"  changed_when: \"'chowned' in ztopo_owned.stdout\"\n"
+"  when: ztopo_step.owner_cmd is defined\n"
+"\n"
+"# once per content of the file (and its companion): a stamp named after\n"
+"# their SHA-256 in the zone's /var/ztopo/done says it was done\n"
+"- name: \"{{ ztopo_step.title }}\"\n"
+"  vars:\n"
+"    ztopo_stamp: \"{{ ztopo_step.done ~ '/' ~ ztopo_step.stamp ~ '.' ~ ((lookup('ansible.builtin.file', ztopo_tree ~ '/' ~ ztopo_step.file) ~ (lookup('ansible.builtin.file', ztopo_tree ~ '/' ~ ztopo_step.companion) if ztopo_step.companion is defined else '')) | hash('sha256')) }}\"\n"
+"  ansible.builtin.shell:\n"
+"    cmd: \"{{ ztopo_step.once_cmd }}\"\n"
+"    creates: \"{{ ztopo_stamp }}\"\n"
+"  environment:\n"
+"    ZTOPO_STAMP: \"{{ ztopo_stamp }}\"\n"
+"  when: ztopo_step.once_cmd is defined\n"
+"\n"
+"# safe to repeat, but done once per command (its stamp)\n"
+"- name: \"{{ ztopo_step.title }}\"\n"
+"  ansible.builtin.shell:\n"
+"    cmd: \"{{ ztopo_step.stamp_cmd }}\"\n"
+"    creates: \"{{ ztopo_step.stamp_path }}\"\n"
+"  when: ztopo_step.stamp_cmd is defined\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}: its state\"\n"
+"  ansible.builtin.shell:\n"
+"    cmd: \"{{ ztopo_step.state_cmd }}\"\n"
+"  register: ztopo_state\n"
+"  changed_when: false\n"
+"  failed_when: false\n"
+"  when: ztopo_step.action == 'start-service'\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}\"\n"
+"  ansible.builtin.shell:\n"
+"    cmd: \"{{ ztopo_step.enable_cmd }}\"\n"
+"  when: ztopo_step.action == 'start-service' and ztopo_state.stdout != 'online'\n"
+"\n"
+"- name: \"{{ ztopo_step.title }}: restart, its configuration changed\"\n"
+"  ansible.builtin.shell:\n"
+"    cmd: \"{{ ztopo_step.restart_cmd }}\"\n"
+"  when: ztopo_step.restart_cmd is defined and ztopo_state.stdout == 'online' and ztopo_step.unit in (ztopo_changed_units | default([]))\n";
 
-	if (p == NULL)
-		return DEFER;
-	if (p->type != k->type && !k->empty)
-		return DEFER;		/* the module would mangle the type */
-	if (!k->empty)
-		return PASS;
-	/* vmadm's defaults: autoboot true, quota 10 GiB; the rest false,
-	 * none, empty */
-	if (strcmp(k->name, "autoboot") == 0 || strcmp(k->name, "quota") == 0)
-		return DEFER;
-	return SKIP;
-}
-
-/* The key `vmadm update` takes for a create-time KEY. */
-static const char *
-update_key(struct arena *a, const char *key)
-{
-	if (strcmp(key, "tags") == 0 || strcmp(key, "customer_metadata") == 0 ||
-	    strcmp(key, "internal_metadata") == 0 || strcmp(key, "routes") == 0)
-		return arena_printf(a, "set_%s", key);
-	return key;
-}
-
-struct pb {
-	struct arena		*arena;
-	const struct ir		*ir;
-	const struct plan	*plan;
-	struct strbuf		 sb;
-	int			 redact_check;	/* a play checks secrets */
+struct hv {
+	struct arena	*arena;
+	const struct plan *plan;
+	struct strbuf	 sb;
 };
 
-#define T	"    "		/* a task's indentation */
+#define F	"    "		/* a step's field */
 
 static void
-task(struct pb *p, const struct plan_step *s, const char *what)
+field(struct hv *h, const char *key, const char *val)
 {
-	const char *title = plan_step_title(p->arena, s);
-
-	sb_puts(&p->sb, "\n" T "- name: ");
-	ylit(&p->sb, what ? arena_printf(p->arena, "[%d] %s: %s", s->num,
-	    title, what) : arena_printf(p->arena, "[%d] %s", s->num, title));
-	sb_putc(&p->sb, '\n');
+	sb_printf(&h->sb, F "%s: ", key);
+	ylit(&h->sb, val);
+	sb_putc(&h->sb, '\n');
 }
 
 /* The root of the step's zone as the global zone sees it ("" for the
  * global zone itself). */
 static const char *
-zroot(struct pb *p, const struct plan_step *s)
+zroot(struct arena *a, const struct plan_step *s)
 {
 	if (s->zone == NULL)
 		return "";
-	return arena_printf(p->arena, "/%s/%s/root", s->zpool ? s->zpool :
-	    "zones", s->zone_uuid);
+	return arena_printf(a, "/%s/%s/root", s->zpool ? s->zpool : "zones",
+	    s->zone_uuid);
 }
 
 /* A command in the step's zone: zlogin UUID 'cmd', or cmd itself. */
 static const char *
-in_zone(struct pb *p, const struct plan_step *s, const char *cmd)
+in_zone(struct arena *a, const struct plan_step *s, const char *cmd)
 {
 	if (s->zone == NULL)
 		return cmd;
-	return arena_printf(p->arena, "zlogin %s %s", sh_word(p->arena,
-	    s->zone_uuid), sh_word(p->arena, cmd));
+	return arena_printf(a, "zlogin %s %s", sh_word(a, s->zone_uuid),
+	    sh_word(a, cmd));
 }
 
-/* Jinja: the path of F in the tree, at run time. */
-static const char *
-tree_path(struct pb *p, const struct outfile *f)
-{
-	return arena_printf(p->arena, "ztopo_tree ~ %s",
-	    jq(p->arena, arena_printf(p->arena, "/%s", f->path)));
-}
-
+/* The step's file, copied to its destination in the zone. */
 static void
-kv(struct pb *p, const char *indent, const char *key, const char *val)
+copy_fields(struct hv *h, const struct plan_step *s)
 {
-	sb_printf(&p->sb, "%s%s: ", indent, key);
-	yq(&p->sb, val);
-	sb_putc(&p->sb, '\n');
+	struct arena *a = h->arena;
+	const char *path = arena_printf(a, "%s%s", zroot(a, s), s->dest);
+
+	field(h, "file", s->file->path);
+	field(h, "dir", arena_strndup(a, path, (size_t)(strrchr(path, '/') -
+	    path)));
+	field(h, "path", path);
+	field(h, "mode", arena_printf(a, "%04o", s->file->mode));
+	sb_printf(&h->sb, F "secret: %s\n", out_is_secret(s->file) ? "true" :
+	    "false");
 }
 
+/* CMD once per content of the step's file (steps.yml names the stamp). */
 static void
-kv_lit(struct pb *p, const char *indent, const char *key, const char *val)
+once_fields(struct hv *h, const struct plan_step *s, const char *cmd)
 {
-	sb_printf(&p->sb, "%s%s: ", indent, key);
-	ylit(&p->sb, val);
-	sb_putc(&p->sb, '\n');
+	struct arena *a = h->arena;
+	const char *done = arena_printf(a, "%s/var/ztopo/done", zroot(a, s));
+
+	field(h, "done", done);
+	field(h, "stamp", strrchr(s->dest, '/') + 1);
+	if (s->file->companion != NULL)
+		field(h, "companion", s->file->companion->path);
+	field(h, "once_cmd", arena_printf(a, "%s && mkdir -p %s && touch "
+	    "\"$ZTOPO_STAMP\"", cmd, sh_word(a, done)));
 }
 
+/* The step's command once per KEY: a stamp named after its SHA-256. */
 static void
-image_task(struct pb *p, const struct plan_step *s)
+stamp_fields(struct hv *h, const struct plan_step *s, const char *key)
 {
-	task(p, s, NULL);
-	sb_puts(&p->sb, T "  community.general.imgadm:\n");
-	kv_lit(p, T "    ", "uuid", s->image->uuid);
-	sb_puts(&p->sb, T "    state: present\n");
-}
-
-static void
-zone_task(struct pb *p, const struct plan_step *s)
-{
-	struct arena *a = p->arena;
-	const char *payload = arena_printf(a, "{{ lookup('ansible.builtin."
-	    "file', %s) | from_json }}", tree_path(p, s->file));
-	const char *reg = arena_printf(a, "ztopo_zone_%d", s->num);
-	const struct payload_key *keys = s->file->keys;
-	const char *key, *upd = "";
-	size_t i, nkeys = s->file->nkeys;
-
-	task(p, s, NULL);
-	sb_puts(&p->sb, T "  vars:\n");
-	kv(p, T "    ", "payload", payload);
-	sb_puts(&p->sb, T "  community.general.vmadm:\n");
-	sb_puts(&p->sb, T "    state: present\n");
-	for (i = 0; i < nkeys; i++) {
-		key = keys[i].name;
-		if (vmadm_arg(&keys[i]) == SKIP)
-			continue;
-		if (vmadm_arg(&keys[i]) == DEFER) {
-			upd = arena_printf(a, "%s%s%s: payload[%s]", upd,
-			    upd[0] ? ", " : "", jq(a, update_key(a, key)),
-			    jq(a, key));
-			continue;
-		}
-		kv(p, T "    ", key, arena_printf(a, "{{ payload[%s] }}",
-		    jq(a, key)));
-	}
-	sb_printf(&p->sb, T "  register: %s\n", reg);
-	if (out_is_secret(s->file))
-		sb_puts(&p->sb, T "  no_log: true\n");
-	if (upd[0] != '\0') {
-		/* what the module could not pass, set once it created it */
-		const char *names = "";
-
-		for (i = 0; i < nkeys; i++)
-			if (vmadm_arg(&keys[i]) == DEFER)
-				names = arena_printf(a, "%s%s%s", names,
-				    names[0] ? ", " : "", keys[i].name);
-		task(p, s, arena_printf(a, "set %s (vmadm update)", names));
-		sb_puts(&p->sb, T "  vars:\n");
-		kv(p, T "    ", "payload", payload);
-		sb_puts(&p->sb, T "  ansible.builtin.command:\n");
-		sb_puts(&p->sb, T "    argv: [\"vmadm\", \"update\", ");
-		yq(&p->sb, s->zone_uuid);
-		sb_puts(&p->sb, "]\n");
-		kv(p, T "    ", "stdin", arena_printf(a, "{{ {%s} | to_json }}",
-		    upd));
-		sb_printf(&p->sb, T "  when: %s is changed\n", reg);
-		if (out_is_secret(s->file))
-			sb_puts(&p->sb, T "  no_log: true\n");
-	}
-}
-
-/* mkdir -p the directory of DEST in the step's zone, then copy. */
-static void
-copy_task(struct pb *p, const struct plan_step *s, const char *reg)
-{
-	struct arena *a = p->arena;
-	const char *dest = arena_printf(a, "%s%s", zroot(p, s), s->dest);
-	const char *dir = arena_strndup(a, dest, (size_t)(strrchr(dest, '/') -
-	    dest));
-
-	task(p, s, "directory");
-	sb_puts(&p->sb, T "  ansible.builtin.file:\n");
-	kv_lit(p, T "    ", "path", dir);
-	sb_puts(&p->sb, T "    state: directory\n");
-	task(p, s, "copy");
-	sb_puts(&p->sb, T "  ansible.builtin.copy:\n");
-	kv(p, T "    ", "src", arena_printf(a, "{{ %s }}", tree_path(p,
-	    s->file)));
-	kv_lit(p, T "    ", "dest", dest);
-	kv(p, T "    ", "mode", arena_printf(a, "%04o", s->file->mode));
-	if (reg != NULL)
-		sb_printf(&p->sb, T "  register: %s\n", reg);
-	if (out_is_secret(s->file))
-		sb_puts(&p->sb, T "  diff: false\n" T "  no_log: true\n");
-}
-
-/* Run CMD (a shell command line, in the global zone) once per content
- * of the step's file: a stamp named after its SHA-256 says it was done. */
-static void
-once_task(struct pb *p, const struct plan_step *s, const char *cmd)
-{
-	struct arena *a = p->arena;
-	const char *done = arena_printf(a, "%s/var/ztopo/done", zroot(p, s));
-
-	task(p, s, NULL);
-	sb_puts(&p->sb, T "  vars:\n");
-	/* a file read with its companion is done again when either changes */
-	kv(p, T "    ", "stamp", arena_printf(a, "{{ %s ~ '/' ~ %s ~ '.' ~ "
-	    "((lookup('ansible.builtin.file', %s)%s%s%s) | hash('sha256')) }}",
-	    jq(a, done), jq(a, strrchr(s->dest, '/') + 1),
-	    tree_path(p, s->file), s->file->companion ? " ~ lookup("
-	    "'ansible.builtin.file', " : "", s->file->companion ? tree_path(p,
-	    s->file->companion) : "", s->file->companion ? ")" : ""));
-	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
-	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
-	    "touch \"$ZTOPO_STAMP\"", cmd, sh_word(a, done)));
-	sb_puts(&p->sb, T "    creates: \"{{ stamp }}\"\n");
-	sb_puts(&p->sb, T "  environment:\n" T "    ZTOPO_STAMP: \"{{ stamp "
-	    "}}\"\n");
-}
-
-/* Run the step's command once per KEY (a stamp named after its SHA-256
- * says it was done): what it does is safe to repeat, but a pass that
- * changes nothing runs nothing. */
-static void
-stamp_task(struct pb *p, const struct plan_step *s, const char *key)
-{
-	struct arena *a = p->arena;
-	const char *done = arena_printf(a, "%s/var/ztopo/done", zroot(p, s));
+	struct arena *a = h->arena;
+	const char *done = arena_printf(a, "%s/var/ztopo/done", zroot(a, s));
+	const char *stamp;
 	char hex[65];
 
 	sha256_hex(key, strlen(key), hex);
-	task(p, s, NULL);
-	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
-	kv_lit(p, T "    ", "cmd", arena_printf(a, "%s && mkdir -p %s && "
-	    "touch %s", in_zone(p, s, s->command), sh_word(a, done),
-	    sh_word(a, arena_printf(a, "%s/%s.%s", done, plan_action_name(
-	    s->action), hex))));
-	sb_printf(&p->sb, T "    creates: %s\n", jq(a, arena_printf(a,
-	    "%s/%s.%s", done, plan_action_name(s->action), hex)));
-}
-
-static void
-start_task(struct pb *p, const struct plan_step *s, const char *conf_changed)
-{
-	struct arena *a = p->arena;
-	const char *reg = arena_printf(a, "ztopo_state_%d", s->num);
-
-	task(p, s, "its state");
-	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
-	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-	    "svcs -H -o state %s", sh_word(a, s->fmri))));
-	sb_printf(&p->sb, T "  register: %s\n", reg);
-	sb_puts(&p->sb, T "  changed_when: false\n" T "  failed_when: false\n");
-	task(p, s, NULL);
-	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
-	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-	    "svcadm enable -s %s", sh_word(a, s->fmri))));
-	sb_printf(&p->sb, T "  when: %s.stdout != 'online'\n", reg);
-	if (conf_changed[0] != '\0') {
-		task(p, s, "restart, its configuration changed");
-		sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
-		kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-		    "svcadm restart %s", sh_word(a, s->fmri))));
-		sb_printf(&p->sb, T "  when: %s.stdout == 'online' and (%s)\n",
-		    reg, conf_changed);
-	}
-}
-
-/* Give the installed file to the service's user (names resolve in the
- * zone, not in the global zone where the copy module runs). */
-static void
-owner_task(struct pb *p, const struct plan_step *s)
-{
-	struct arena *a = p->arena;
-	const char *f = sh_word(a, s->dest), *reg;
-	const char *match = s->group ? arena_printf(a, "-user %s -group %s",
-	    sh_word(a, s->owner), sh_word(a, s->group)) : arena_printf(a, "-user %s",
-	    sh_word(a, s->owner));
-	const char *who = sh_word(a, s->group ? arena_printf(a, "%s:%s", s->owner,
-	    s->group) : s->owner);
-
-	reg = arena_printf(a, "ztopo_owner_%d", s->num);
-	task(p, s, "owner");
-	sb_puts(&p->sb, T "  ansible.builtin.shell:\n");
-	kv_lit(p, T "    ", "cmd", in_zone(p, s, arena_printf(a,
-	    "if [ -z \"$(find %s %s)\" ]; then chown %s %s && echo chowned; "
-	    "fi", f, match, who, f)));
-	sb_printf(&p->sb, T "  register: %s\n", reg);
-	sb_printf(&p->sb, T "  changed_when: \"'chowned' in %s.stdout\"\n",
-	    reg);
+	stamp = arena_printf(a, "%s/%s.%s", done, plan_action_name(s->action),
+	    hex);
+	field(h, "stamp_path", stamp);
+	field(h, "stamp_cmd", arena_printf(a, "%s && mkdir -p %s && touch %s",
+	    in_zone(a, s, s->command), sh_word(a, done), sh_word(a, stamp)));
 }
 
 /* Host discovery runs again when the set of compute steps changes. */
 static const char *
-discover_key(struct pb *p, const struct plan_step *s)
+discover_key(struct hv *h, const struct plan_step *s)
 {
 	const char *key = s->command;
 	size_t i;
 
 	for (i = 0; i < s->nafter; i++) {
-		const struct plan_step *c = p->plan->steps[s->after[i] - 1];
+		const struct plan_step *c = h->plan->steps[s->after[i] - 1];
 
-		key = arena_printf(p->arena, "%s\n%s", key, c->host->name);
+		key = arena_printf(h->arena, "%s\n%s", key, c->host->name);
 	}
 	return key;
 }
 
-/* The steps of one stage on one host. */
-static void
-play(struct pb *p, size_t from, size_t to)
+/* Give the installed file to the service's user, unless it has it. */
+static const char *
+owner_cmd(struct arena *a, const struct plan_step *s)
 {
-	struct arena *a = p->arena;
-	const struct plan_step *s0 = p->plan->steps[from];
-	const char *conf_changed = "";
-	const struct ir_zinst *unit = NULL;
-	int unit_set = 0;
-	size_t i;
+	const char *f = sh_word(a, s->dest);
+	const char *match = s->group ? arena_printf(a, "-user %s -group %s",
+	    sh_word(a, s->owner), sh_word(a, s->group)) : arena_printf(a,
+	    "-user %s", sh_word(a, s->owner));
+	const char *who = sh_word(a, s->group ? arena_printf(a, "%s:%s",
+	    s->owner, s->group) : s->owner);
 
-	sb_puts(&p->sb, "\n- name: ");
-	ylit(&p->sb, arena_printf(a, "stage %d on %s", s0->stage,
-	    s0->host->name));
-	sb_puts(&p->sb, "\n  hosts: ");
-	ylit(&p->sb, s0->host->name);
-	sb_puts(&p->sb, "\n  gather_facts: false\n  vars:\n"
-	    "    ztopo_tree: \"{{ playbook_dir | dirname }}\"\n  tasks:\n");
-	for (i = from; i < to; i++) {
-		const struct plan_step *s = p->plan->steps[i];
-		const char *reg;
+	return in_zone(a, s, arena_printf(a, "if [ -z \"$(find %s %s)\" ]; "
+	    "then chown %s %s && echo chowned; fi", f, match, who, f));
+}
 
-		if (!unit_set || s->zone != unit) {
-			unit = s->zone;
-			unit_set = 1;
-			conf_changed = "";
-		}
-		if (s->action == PLAN_IMAGE) {
-			image_task(p, s);
-			continue;
-		}
-		if (s->action == PLAN_ZONE) {
-			if (s->file != NULL)
-				zone_task(p, s);
-			continue;
-		}
-		/* a zone without a payload (uuid) cannot be reached; in an
-		 * HVM zone, zlogin reaches the zone, not the guest */
-		if (s->zone != NULL && (s->zone_uuid == NULL ||
-		    BRAND_IS_HVM(s->zone->zone->image->brand)))
-			continue;
-		switch (s->action) {
-		case PLAN_CONFIG:
-			reg = arena_printf(a, "ztopo_conf_%d", s->num);
-			copy_task(p, s, reg);
-			conf_changed = arena_printf(a, "%s%s%s is changed",
-			    conf_changed, conf_changed[0] ? " or " : "", reg);
-			if (s->owner != NULL)
-				owner_task(p, s);
-			break;
-		case PLAN_MANIFEST:
-			copy_task(p, s, NULL);
-			once_task(p, s, in_zone(p, s, arena_printf(a,
-			    "svccfg import %s", sh_word(a, s->dest))));
-			break;
-		case PLAN_START:
-			start_task(p, s, role_table[s->sinst->service->role].conf ==
-			    CONF_OSLO ?
-			    conf_changed : "");
-			break;
-		case PLAN_GRANTS:
-		case PLAN_RABBITMQ:
-		case PLAN_RUN:
-			copy_task(p, s, NULL);
-			once_task(p, s, in_zone(p, s, s->command));
-			break;
-		case PLAN_DBSYNC:
-			stamp_task(p, s, s->command);
-			break;
-		case PLAN_DISCOVER:	/* again when compute nodes change */
-			stamp_task(p, s, discover_key(p, s));
-			break;
-		default:
-			break;
-		}
+/* Does the playbook have a task for step S?  A zone without a payload
+ * (uuid) cannot be reached; in an HVM zone, zlogin reaches the zone, not
+ * the guest. */
+static int
+deployed(const struct plan_step *s)
+{
+	if (s->action == PLAN_IMAGE)
+		return 1;
+	if (s->action == PLAN_ZONE)
+		return s->file != NULL;
+	if (s->zone != NULL && (s->zone_uuid == NULL ||
+	    BRAND_IS_HVM(s->zone->zone->image->brand)))
+		return 0;
+	switch (s->action) {
+	case PLAN_CONFIG:
+	case PLAN_MANIFEST:
+	case PLAN_START:
+	case PLAN_GRANTS:
+	case PLAN_RABBITMQ:
+	case PLAN_RUN:
+	case PLAN_DBSYNC:
+	case PLAN_DISCOVER:
+		return 1;
+	default:
+		return 0;
 	}
 }
 
-/* The secret files the playbook deploys: a tree compiled with --redact
- * holds placeholders there, which must not become passwords. */
 static void
-secrets_play(struct pb *p)
+step(struct hv *h, const struct plan_step *s)
 {
-	struct vec files;
-	size_t i, j;
+	struct arena *a = h->arena;
+	const char *unit = s->zone != NULL ? s->zone->zone->name : "global";
 
-	memset(&files, 0, sizeof(files));
-	for (i = 0; i < p->plan->nsteps; i++) {
-		const struct plan_step *s = p->plan->steps[i];
-
-		if (s->file == NULL || !out_is_secret(s->file))
-			continue;
-		for (j = 0; j < files.n; j++)
-			if (files.v[j] == s->file)
-				break;
-		if (j == files.n)
-			vec_push(p->arena, &files, (void *)s->file);
-	}
-	if (files.n == 0)
-		return;
-	sb_puts(&p->sb, "\n- name: \"the tree holds secret values, not "
-	    "@@placeholders@@\"\n  hosts: localhost\n  connection: local\n"
-	    "  gather_facts: false\n  vars:\n"
-	    "    ztopo_tree: \"{{ playbook_dir | dirname }}\"\n  tasks:\n");
-	sb_puts(&p->sb, T "- name: \"secret files are there and not "
-	    "compiled with --redact\"\n"
-	    T "  ansible.builtin.assert:\n"
-	    T "    that:\n"
-	    T "      - (ztopo_tree ~ '/' ~ item) is file\n"
-	    T "      - lookup('ansible.builtin.file', ztopo_tree ~ '/' ~ item) "
-	    "is not search('@@[A-Z0-9_]+@@')\n"
-	    T "    fail_msg: \"{{ item }} is missing or holds a placeholder: "
-	    "compile with --secrets FILE (or ZTOPO_SECRET_* variables), "
-	    "without --redact, before deploying\"\n"
-	    T "    quiet: true\n"
-	    T "  loop:\n");
-	for (i = 0; i < files.n; i++) {
-		sb_puts(&p->sb, T "    - ");
-		ylit(&p->sb, ((const struct outfile *)files.v[i])->path);
-		sb_putc(&p->sb, '\n');
+	/* no step number: adding a host renumbers the plan, and would
+	 * rewrite every host's file */
+	sb_printf(&h->sb, "  - stage: %d\n", s->stage);
+	field(h, "title", plan_step_title(a, s));
+	field(h, "action", plan_action_name(s->action));
+	switch (s->action) {
+	case PLAN_IMAGE:
+		field(h, "image", s->image->uuid);
+		break;
+	case PLAN_ZONE:
+		field(h, "uuid", s->zone_uuid);
+		field(h, "file", s->file->path);
+		sb_printf(&h->sb, F "secret: %s\n", out_is_secret(s->file) ?
+		    "true" : "false");
+		break;
+	case PLAN_CONFIG:
+		copy_fields(h, s);
+		field(h, "unit", unit);
+		if (s->owner != NULL)
+			field(h, "owner_cmd", owner_cmd(a, s));
+		break;
+	case PLAN_MANIFEST:
+		copy_fields(h, s);
+		once_fields(h, s, in_zone(a, s, arena_printf(a,
+		    "svccfg import %s", sh_word(a, s->dest))));
+		break;
+	case PLAN_START:
+		field(h, "unit", unit);
+		field(h, "state_cmd", in_zone(a, s, arena_printf(a,
+		    "svcs -H -o state %s", sh_word(a, s->fmri))));
+		field(h, "enable_cmd", in_zone(a, s, arena_printf(a,
+		    "svcadm enable -s %s", sh_word(a, s->fmri))));
+		if (role_table[s->sinst->service->role].conf == CONF_OSLO)
+			field(h, "restart_cmd", in_zone(a, s, arena_printf(a,
+			    "svcadm restart %s", sh_word(a, s->fmri))));
+		break;
+	case PLAN_GRANTS:
+	case PLAN_RABBITMQ:
+	case PLAN_RUN:
+		copy_fields(h, s);
+		once_fields(h, s, in_zone(a, s, s->command));
+		break;
+	case PLAN_DBSYNC:
+		stamp_fields(h, s, s->command);
+		break;
+	case PLAN_DISCOVER:
+		stamp_fields(h, s, discover_key(h, s));
+		break;
+	default:
+		break;
 	}
 }
 
+/* host_vars/HOST.yml: the host's steps, in plan order. */
+static void
+host_vars(const struct ir *ir, const struct plan *plan, struct outset *os,
+    const struct ir_host *host)
+{
+	struct hv h = { ir->arena, plan, { NULL, 0, 0 } };
+	size_t i, n = 0;
+
+	sb_init(&h.sb);
+	sb_printf(&h.sb, "# The deployment steps of host %s in target %s, in "
+	    "the order of\n# `ztopo plan`, for ansible/site.yml; generated by "
+	    "ztopo, do not edit.\n", host->name, ir->target);
+	for (i = 0; i < plan->nsteps; i++) {
+		const struct plan_step *s = plan->steps[i];
+
+		if (s->host != host || !deployed(s))
+			continue;
+		if (n++ == 0)
+			sb_puts(&h.sb, "ztopo_steps:\n");
+		step(&h, s);
+	}
+	if (n == 0)
+		sb_puts(&h.sb, "ztopo_steps: []\n");
+	out_add(os, ART_ROLLOUT, arena_printf(ir->arena,
+	    "ansible/host_vars/%s.yml", host->name), h.sb.buf, h.sb.len,
+	    0644, 0);
+	sb_free(&h.sb);
+}
+
+/*
+ * ansible/site.yml: a play that refuses a tree compiled with --redact
+ * (the secret files, as MANIFEST names them, must not hold placeholders),
+ * then one play per stage on every host, each including steps.yml for
+ * the host's steps of that stage.  Adding hosts and zones changes the
+ * host_vars, not this file (unless the plan gets deeper).
+ */
 static void
 playbook(const struct ir *ir, const struct plan *plan, struct outset *os)
 {
-	struct pb p;
-	size_t i, from;
+	struct strbuf sb;
+	size_t i;
+	int st;
 
-	memset(&p, 0, sizeof(p));
-	p.arena = ir->arena;
-	p.ir = ir;
-	p.plan = plan;
-	sb_init(&p.sb);
-	sb_printf(&p.sb, "# Deploys target %s (OpenStack %s) in the order of "
+	sb_init(&sb);
+	sb_printf(&sb, "# Deploys target %s (OpenStack %s) in the order of "
 	    "`ztopo plan`; generated by\n# ztopo, do not edit.  From the "
 	    "output directory:\n#\n#   ansible-playbook -i "
-	    "ansible/inventory.yml ansible/site.yml\n#\n# Tasks are named "
-	    "after the plan's steps ([N]).  Running it again changes\n# "
-	    "nothing; after a recompile it applies what changed.\n---\n",
-	    ir->target, release_name(ir->release));
-	secrets_play(&p);
-	for (from = 0; from < plan->nsteps; from = i) {
-		const struct plan_step *s = plan->steps[from];
-
-		for (i = from + 1; i < plan->nsteps &&
-		    plan->steps[i]->stage == s->stage &&
-		    plan->steps[i]->host == s->host; i++)
-			;
-		play(&p, from, i);
+	    "ansible/inventory.yml ansible/site.yml\n#\n# A play per stage, "
+	    "on every host: a host's steps are in host_vars/HOST.yml\n"
+	    "# (ztopo_steps) and ansible/steps.yml does one step.  Running it "
+	    "again\n# changes nothing; after a recompile it applies what "
+	    "changed.\n---\n", ir->target, release_name(ir->release));
+	sb_puts(&sb, "\n- name: \"the tree holds secret values, not "
+	    "@@placeholders@@\"\n  hosts: localhost\n  connection: local\n"
+	    "  gather_facts: false\n  vars:\n"
+	    "    ztopo_tree: \"{{ playbook_dir | dirname }}\"\n  tasks:\n"
+	    "    - name: \"secret files are there and not compiled with "
+	    "--redact\"\n"
+	    "      ansible.builtin.assert:\n"
+	    "        that:\n"
+	    "          - (ztopo_tree ~ '/' ~ item) is file\n"
+	    "          - lookup('ansible.builtin.file', ztopo_tree ~ '/' ~ "
+	    "item) is not search('@@[A-Z0-9_]+@@')\n"
+	    "        fail_msg: \"{{ item }} is missing or holds a placeholder: "
+	    "compile with --secrets FILE (or ZTOPO_SECRET_* variables), "
+	    "without --redact, before deploying\"\n"
+	    "        quiet: true\n");
+	sb_printf(&sb, "      loop: \"{{ lookup('ansible.builtin.file', "
+	    "ztopo_tree ~ '/MANIFEST').splitlines() | select('match', '%s') | "
+	    "map('regex_replace', '^%s', '') | list }}\"\n", SECRET_LINE,
+	    SECRET_LINE);
+	for (st = 1; st <= plan->nstages; st++) {
+		for (i = 0; i < plan->nsteps; i++)
+			if (plan->steps[i]->stage == st &&
+			    deployed(plan->steps[i]))
+				break;
+		if (i == plan->nsteps)
+			continue;
+		sb_printf(&sb, "\n- name: \"stage %d\"\n  hosts: all\n"
+		    "  gather_facts: false\n  vars:\n"
+		    "    ztopo_tree: \"{{ playbook_dir | dirname }}\"\n"
+		    "  tasks:\n"
+		    "    - name: \"stage %d: the host's steps, in order\"\n"
+		    "      ansible.builtin.include_tasks: steps.yml\n"
+		    "      loop: \"{{ ztopo_steps | selectattr('stage', "
+		    "'equalto', %d) | list }}\"\n"
+		    "      loop_control:\n"
+		    "        loop_var: ztopo_step\n"
+		    "        label: \"{{ ztopo_step.title }}\"\n", st, st, st);
 	}
-	if (plan->nsteps == 0)
-		sb_puts(&p.sb, "[]\n");
-	out_add(os, ART_ROLLOUT, "ansible/site.yml", p.sb.buf, p.sb.len,
-	    0644, 0);
-	sb_free(&p.sb);
+	out_add(os, ART_ROLLOUT, "ansible/site.yml", sb.buf, sb.len, 0644, 0);
+	sb_free(&sb);
+	out_add(os, ART_ROLLOUT, "ansible/steps.yml", steps_text,
+	    strlen(steps_text), 0644, 0);
+	for (i = 0; i < ir->nhosts; i++)
+		host_vars(ir, plan, os, ir->hosts[i]);
 }
 
 /*

@@ -42,7 +42,6 @@
 #include "sha256.h"
 
 /* The MANIFEST line of a secret file: sha256sum skips '#' lines. */
-#define SECRET_LINE	"# secret, not hashed: "
 
 int
 out_is_secret(const struct outfile *f)

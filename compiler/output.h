@@ -105,6 +105,8 @@ struct outfile {
  * the mode stays, and MANIFEST must be the same either way (output.c).
  */
 int	out_is_secret(const struct outfile *);
+/* MANIFEST's line for a secret file, before its path (not hashed). */
+#define SECRET_LINE	"# secret, not hashed: "
 
 struct outset {
 	struct arena	*arena;

@@ -27,7 +27,11 @@ for ex in "$ROOT"/examples/*.zt; do
 		for f in site.yml converge.yml inventory.yml; do
 			[ -f "$out/ansible/$f" ] || { echo "$out: no ansible/$f"; fail=1; }
 		done
-		for pb in site.yml converge.yml; do
+		# steps.yml is included at run time: a play that imports it
+		# lets --syntax-check read it
+		printf -- '- hosts: all\n  gather_facts: false\n  tasks:\n    - ansible.builtin.import_tasks: steps.yml\n' \
+		    >"$out/ansible/steps-check.yml"
+		for pb in site.yml converge.yml steps-check.yml; do
 			if ! ansible-playbook --syntax-check -i "$out/ansible/inventory.yml" \
 			    "$out/ansible/$pb" >log 2>&1; then
 				echo "$ex -t $t: $pb: syntax-check failed:"; cat log; fail=1
@@ -64,15 +68,28 @@ for name, vars in hv.items():
 sys.exit(bad)
 PY
 		if python3 -c 'import yaml' 2>/dev/null; then
-			python3 - "$out/ansible/site.yml" <<'PY' || fail=1
-import sys, yaml
+			"$ZTOPO" plan "$ex" -t "$t" --format json >plan.json || fail=1
+			python3 - "$out/ansible" plan.json <<'PY' || fail=1
+import glob, json, os, sys, yaml
 class L(yaml.SafeLoader): pass
 L.add_constructor('!unsafe', lambda l, n: l.construct_scalar(n))
-plays = yaml.load(open(sys.argv[1]), Loader=L)
+d = sys.argv[1]
+plays = yaml.load(open(d + "/site.yml"), Loader=L)
 assert isinstance(plays, list) and plays, "no plays"
-names = [t["name"] for p in plays for t in p.get("tasks", [])]
-steps = [int(n[1:n.index("]")]) for n in names if n.startswith("[")]
-assert steps == sorted(steps), "tasks out of the plan's order"
+stages = [int(p["name"].split()[1]) for p in plays if p["name"].startswith("stage ")]
+assert stages == sorted(stages), "stages out of order"
+plan = json.load(open(sys.argv[2]))["steps"]
+for f in glob.glob(d + "/host_vars/*.yml"):
+    host = os.path.basename(f)[:-4]
+    steps = yaml.load(open(f), Loader=L)["ztopo_steps"]
+    order = [s["title"] for s in plan if s["host"] == host]
+    i = 0	# the steps are the plan's, in its order (a subsequence)
+    for s in steps:
+        while i < len(order) and order[i] != s["title"]:
+            i += 1
+        assert i < len(order), "%s: %s out of the plan's order" % (f, s["title"])
+        i += 1
+    assert all(s["stage"] in stages for s in steps), "%s: a stage has no play" % f
 PY
 		fi
 	done
