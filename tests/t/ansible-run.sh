@@ -4,9 +4,9 @@
 # chown, and of the OpenStack commands the bootstrap runs in the zones
 # (keystone-manage, glance-manage, placement-manage, neutron-db-manage,
 # nova-manage, openstack), are small scripts that keep state in a
-# directory, and /zones, /opt and /var are private tmpfs mounts (unshare
-# -m, so nothing outside the test changes; /zones is created as an empty
-# mount point if absent, and removed afterwards).  Checks:
+# directory; the zones' roots are under $TMPDIR/zones (the playbook's
+# ztopo_root), and /opt and /var are private tmpfs mounts (unshare -m), so
+# nothing outside the test changes and two runs at once do not meet.  Checks:
 #  - the first run creates every zone (with its fixed uuid), imports every
 #    manifest, applies every grants.sql and setup.sh, prepares every
 #    database, runs keystone's bootstrap and catalog, starts every service
@@ -24,7 +24,7 @@ command -v ansible-playbook >/dev/null ||
 ansible-doc -t module community.general.vmadm >/dev/null 2>&1 ||
     { echo "SKIP: community.general (Debian package ansible) not installed"; exit 77; }
 [ "$(id -u)" = 0 ] && unshare -m true 2>/dev/null ||
-    { echo "SKIP: needs root and unshare -m for private /zones, /opt, /var"; exit 77; }
+    { echo "SKIP: needs root and unshare -m for private /opt and /var"; exit 77; }
 cd "$TMPDIR" || exit 1
 T=$PWD
 cp "$ROOT"/examples/*.zt . || exit 1
@@ -53,7 +53,7 @@ create)	# create, the payload on stdin
 	cat >"$t"
 	u=$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["uuid"])' "$t")
 	mv "$t" "$ZSTATE/vm-$u"
-	mkdir -p "/zones/$u/root"
+	mkdir -p "$ZTOPO_ROOT/zones/$u/root"
 	echo "vmadm create $u" >>"$ZSTATE/log"
 	echo "Successfully created VM $u" >&2 ;;
 update)
@@ -66,7 +66,7 @@ cat >stubs/zlogin <<'SH'
 # zlogin UUID 'command': run it with the stand-ins, in that zone (paths
 # ztopo installs under /var are seen under the zone's root)
 z=$1; shift
-r=/zones/$z/root
+r=$ZTOPO_ROOT/zones/$z/root
 [ -d "$r" ] || { echo "zlogin: no zone $z" >&2; exit 1; }
 # the zone's /opt/local/etc is the files the playbook copied into its root
 mkdir -p "$r/opt/local/etc" /opt/local
@@ -152,11 +152,10 @@ ZT
 cat >run.sh <<SH
 set -u
 mount --make-rprivate /
-[ -d /zones ] || { echo "no /zones mount point"; exit 1; }
-for d in /zones /opt /var; do mount -t tmpfs ztopo-test \$d || exit 1; done
+for d in /opt /var; do mount -t tmpfs ztopo-test \$d || exit 1; done
 mkdir -p /var/tmp
 # the rabbitmq setup script runs inside the zone: give it a stand-in
-export PATH=$T/stubs:\$PATH ZSTATE=$T/state
+export PATH=$T/stubs:\$PATH ZSTATE=$T/state ZTOPO_ROOT=$T
 # Debian's python, not a version manager's shim that starts slowly
 py=/usr/bin/python3
 [ -x \$py ] || py=\$(command -v python3)
@@ -164,7 +163,7 @@ export ANSIBLE_LOCAL_TEMP=$T/ansible-local ANSIBLE_HOME=$T/ansible-home
 export ANSIBLE_NOCOLOR=1 ANSIBLE_DEPRECATION_WARNINGS=0 ANSIBLE_RETRY_FILES_ENABLED=0
 play() {
 	ansible-playbook -i out/ansible/inventory.yml out/ansible/site.yml \
-	    -c local -e ansible_python_interpreter=\$py "\$@"
+	    -c local -e ansible_python_interpreter=\$py -e ztopo_root=$T "\$@"
 }
 # the zone's setup.sh is a shell script ztopo wrote: it calls rabbitmqctl
 mkdir -p /opt/local/sbin /opt/local/bin
@@ -176,7 +175,7 @@ printf '#!/bin/sh\necho "rabbitmqctl \$*" >>%s/log\n' "$T/state" >$T/stubs/rabbi
 chmod +x $T/stubs/rabbitmqctl
 play >run1.log 2>&1 || { echo "first run failed"; tail -40 run1.log; exit 1; }
 grep -v '^imgadm' state/log >log1	# the module asks imgadm every time
-find /zones -type f -printf '%P %m\n' | sort >files1
+find $T/zones -type f -printf '%P %m\n' | sort >files1
 play >run2.log 2>&1 || { echo "second run failed"; tail -40 run2.log; exit 1; }
 grep -v '^imgadm' state/log >log2
 # an edit: the db zone's grants change when nova-api moves? keep it
@@ -190,15 +189,12 @@ grep -v '^imgadm' state/log >log3
 $ZTOPO compile prod.zt --secrets secrets.txt -o out || exit 1
 play >prod1.log 2>&1 || { echo "prod: first run failed"; tail -40 prod1.log; exit 1; }
 ansible-playbook -i hostile/ansible/inventory.yml hostile/ansible/site.yml -c local \
-    -e ansible_python_interpreter=\$py >hostile.log 2>&1 ||
+    -e ansible_python_interpreter=\$py -e ztopo_root=$T >hostile.log 2>&1 ||
     { echo "hostile: run failed"; tail -40 hostile.log; exit 1; }
 ansible-inventory -i hostile/ansible/inventory.yml --list >hostile-inv.json 2>&1 || exit 1
 SH
-created=
-[ -e /zones ] || { mkdir /zones && created=1; }
 unshare -m bash run.sh
 st=$?
-[ -n "$created" ] && rmdir /zones
 [ $st = 0 ] || exit 1
 fail=0
 

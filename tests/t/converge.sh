@@ -5,8 +5,8 @@
 #  - the first run creates every zone; `ztopo diff` then finds nothing;
 #  - after edits (dev, prod: a zone's memory, a second nic, tags and
 #    metadata, a new image, a zone removed, a zone added; brands: a disk's
-#    model and size on a stopped bhyve zone, kvm vcpus, delegate_dataset,
-#    tags and a rotated secret) `ztopo diff --format json` classifies each
+#    model and size on a stopped bhyve zone, vcpus and a disk model on a
+#    running kvm zone, delegate_dataset, tags and a rotated secret) `ztopo diff --format json` classifies each
 #    zone as expected, with the property that changed;
 #  - without the flags the run stops before changing anything;
 #  - with them it converges (the playbook's own last step requires an
@@ -110,12 +110,14 @@ PY
 		flags=(-e ztopo_allow_reprovision=true -e ztopo_allow_delete=true) ;;
 	brands)
 		# the bhyve zone is stopped (autoboot false): its disk can change
+		# the kvm zone runs: its disk changes with it stopped, then started
 		sed -i 's/    disk { size 50G; model virtio; }/    disk { size 60G; model ahci; }/
+		    s/    disk { size 20G; model virtio; }/    disk { size 20G; model ide; }/
 		    s/    vcpus 2;/    vcpus 3;/
 		    s/    delegate_dataset true;/    delegate_dataset false;/
 		    s/tags { tier "front"; replicas 1; public true; }/tags { tier "back"; replicas 1; }/' brands.zt
 		sed -i 's/^backup-password = .*/backup-password = rotated/' secrets.txt
-		expect='{"bsd": ["reboot", "disks"], "vm": ["reboot", "vcpus"],
+		expect='{"bsd": ["reboot", "disks"], "vm": ["reboot", "disks"],
 		    "linux": ["recreate", "delegate_dataset"], "web": ["update", "internal_metadata"]}'
 		flags=(-e ztopo_allow_recreate=true -e ztopo_allow_reboot=true) ;;
 	esac
@@ -166,6 +168,16 @@ PY
 	    { bad "$NAME: not converged"; cat diff3.txt; }
 	if cat vm/*/vmadm.log 2>/dev/null | grep -i 'invalid update property'; then
 		bad "$NAME: vmadm dropped update properties (above)"
+	fi
+	if [ "$NAME" = brands ]; then
+		# the running kvm zone was stopped for its disk, and started again
+		grep -q 'stop the zones vmadm updates only when stopped' run3.log &&
+		    grep -A2 'stop the zones vmadm updates only when stopped' run3.log | grep -q 'changed:.*vm' ||
+		    bad "brands: the kvm zone was not stopped for its disk update"
+		$py -c 'import glob, json, sys
+s = [json.load(open(f))["state"] for f in glob.glob("vm/box/*.json")
+     if json.load(open(f))["brand"] == "kvm"]
+sys.exit(s != ["running"])' || bad "brands: the kvm zone is not running again"
 	fi
 	converge "$NAME" run4 "${flags[@]}" || { bad "$NAME: the last run failed"; tail -20 run4.log; }
 	c=$(changed_total run4.log)
