@@ -332,24 +332,23 @@ do_include(struct loader *ld, struct src *from, struct ast_dir *d)
 	return load_src(ld, s);
 }
 
-static struct ast_dir *
-load_src(struct loader *ld, struct src *s)
+/* What the lexer cannot read: invalid UTF-8, a NUL byte, a lone CR.
+ * -1 after reporting the first. */
+int
+src_check(struct diag *d, const struct src *s)
 {
-	struct zt_parse p;
-	struct ast_dir *d, *next, *head = NULL, **tail = &head;
 	long bad;
 
-	hash_put(ld->seen, s->real, s);
 	if ((bad = utf8_check((unsigned char *)s->text, s->len)) >= 0) {
-		diag_error(ld->diag, offset_loc(s, (size_t)bad),
+		diag_error(d, offset_loc(s, (size_t)bad),
 		    "file is not valid UTF-8");
-		return NULL;
+		return -1;
 	}
 	if (memchr(s->text, '\0', s->len) != NULL) {
-		diag_error(ld->diag, offset_loc(s, (size_t)((char *)memchr(
+		diag_error(d, offset_loc(s, (size_t)((char *)memchr(
 		    s->text, '\0', s->len) - s->text)),
 		    "file contains a NUL byte");
-		return NULL;
+		return -1;
 	}
 	{
 		/* a lone CR (old Mac line endings) would make the first
@@ -360,12 +359,44 @@ load_src(struct loader *ld, struct src *s)
 		    != NULL && cr[1] == '\n')
 			cr++;
 		if (cr != NULL) {
-			diag_error(ld->diag, offset_loc(s, (size_t)(cr - s->text)),
+			diag_error(d, offset_loc(s, (size_t)(cr - s->text)),
 			    "carriage return without a line feed; lines end "
 			    "with LF (or CRLF)");
-			return NULL;
+			return -1;
 		}
 	}
+	return 0;
+}
+
+/* S parsed alone (its includes are statements like any other), with the
+ * places of its comments: what `ztopo fmt' lays out.  NULL after errors. */
+struct ast_dir *
+ast_parse_alone(struct arena *a, struct diag *d, struct src *s,
+    struct vec *comments)
+{
+	struct zt_parse p;
+	int mark = diag_mark(d);
+
+	if (src_check(d, s) == -1)
+		return NULL;
+	memset(&p, 0, sizeof(p));
+	p.arena = a;
+	p.diag = d;
+	p.src = s;
+	zt_parse_src(&p);
+	*comments = p.comments;
+	return diag_since(d, mark) > 0 ? NULL : p.top;
+}
+
+static struct ast_dir *
+load_src(struct loader *ld, struct src *s)
+{
+	struct zt_parse p;
+	struct ast_dir *d, *next, *head = NULL, **tail = &head;
+
+	hash_put(ld->seen, s->real, s);
+	if (src_check(ld->diag, s) == -1)
+		return NULL;
 	memset(&p, 0, sizeof(p));
 	p.arena = ld->arena;
 	p.diag = ld->diag;

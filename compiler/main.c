@@ -8,6 +8,7 @@
  *	ztopo graph FILE [-t TARGET]
  *	ztopo diff FILE [-t TARGET] --live DIR [--format text|json] [-o OUT]
  *	ztopo lock FILE [-t TARGET] [--check]
+ *	ztopo fmt [--check] [FILE...]
  *	ztopo secrets init FILE -o SECRETS
  *
  * Every command reads the description's lock file (lock.c); --frozen
@@ -33,6 +34,7 @@
 
 #include "../backends/backend.h"
 #include "../backends/vmadm.h"
+#include "fmt.h"
 #include "graph.h"
 #include "lock.h"
 #include "output.h"
@@ -58,6 +60,8 @@ static const char help_text[] =
 "                    DIR/<host>.json (what `vmadm lookup -j' prints there):\n"
 "                    create, unchanged, update, reboot, reprovision,\n"
 "                    recreate or orphan, property by property\n"
+"  fmt [FILE...]     lay out each FILE (or standard input, to standard\n"
+"                    output) in ztopo's one canonical layout\n"
 "  lock FILE         bring the lock file up to date with every target (or\n"
 "                    -t TARGET), printing the lines added and removed\n"
 "  secrets init FILE -o SECRETS\n"
@@ -75,7 +79,9 @@ static const char help_text[] =
 "                      diff: write the update payloads and diff.json to\n"
 "                      the new directory DIR\n"
 "      --check         compile: write nothing; exit 3 if DIR or the lock\n"
-"                      would change; lock: exit 3 if the lock would change\n"
+"                      would change; lock: exit 3 if the lock would change;\n"
+"                      fmt: write nothing, list the files that would\n"
+"                      change and exit 3 if any would\n"
 "      --diff          compile --check: also show each change as diff -u\n"
 "                      (files holding secrets are named, not shown)\n"
 "      --zone ZONE     compile: print ZONE's vmadm payload on stdout\n"
@@ -114,6 +120,8 @@ struct opts {
 	const char	*secrets;
 	const char	*lock;		/* --lock, else beside FILE */
 	const char	*live;		/* diff --live DIR */
+	char *const	*files;		/* fmt */
+	size_t		 nfiles;
 	int		 frozen;
 	int		 json;		/* plan --format json */
 	int		 check;
@@ -429,6 +437,22 @@ cmd_secrets(struct arena *a, struct diag *d, const struct opts *o)
 	return EXIT_OK;
 }
 
+/* fmt [--check] [FILE...]: the canonical layout */
+static int
+cmd_fmt(struct arena *a, struct diag *d, const struct opts *o)
+{
+	switch (fmt_files(a, d, o->files, o->nfiles, o->check, stdout)) {
+	case FMT_SAME:
+		return EXIT_OK;
+	case FMT_CHANGED:
+		return o->check ? EXIT_CHANGED : EXIT_OK;
+	case FMT_INPUT:
+		return EXIT_INPUT;
+	default:
+		return EXIT_USAGE;
+	}
+}
+
 /* lock FILE [--check]: bring the lock up to date with every target (or
  * -t TARGET); the lines added and removed are printed. */
 static int
@@ -578,6 +602,8 @@ static const struct command {
 	    O_OUTPUT | O_SECRETS, cmd_diff },
 	{ "lock", NULL, { "FILE [-t TARGET] [--check]" }, O_COMMON | O_CHECK,
 	    cmd_lock },
+	{ "fmt", NULL, { "[--check] [FILE...]" }, O_CHECK | O_WERROR |
+	    O_MAX_ERRORS, cmd_fmt },
 	{ "secrets", "init", { "FILE -o SECRETS" }, O_COMMON | O_OUTPUT,
 	    cmd_secrets },
 };
@@ -834,11 +860,18 @@ main(int argc, char **argv)
 		}
 		optind++;
 	}
-	if (optind >= argc)
-		return usage("%s: no input file", o.cmd);
-	o.file = argv[optind++];
-	if (optind < argc)
-		return usage("unexpected argument \"%s\"", argv[optind]);
+	if (cmd->fn == cmd_fmt) {
+		o.files = argv + optind;
+		o.nfiles = (size_t)(argc - optind);
+		o.file = "-";
+	} else {
+		if (optind >= argc)
+			return usage("%s: no input file", o.cmd);
+		o.file = argv[optind++];
+		if (optind < argc)
+			return usage("unexpected argument \"%s\"",
+			    argv[optind]);
+	}
 	if (o.emit.smf_dtd != NULL) {
 		struct stat st;
 		int e = 0;

@@ -162,6 +162,8 @@ struct ast_dir {
 	int			 has_block;
 	struct ast_dir		*children;	/* linked by ->next */
 	struct ast_dir		*next;
+	struct loc		 open, end;	/* its '{' (if a block), and
+						 * its ';' or '}' (fmt.c) */
 };
 
 /* The state shared by the lexer and the parser of one file. */
@@ -170,6 +172,7 @@ struct zt_parse {
 	struct diag	*diag;
 	struct src	*src;
 	struct ast_dir	*top;		/* result, in source order */
+	struct vec	 comments;	/* struct loc *: each '#' comment */
 	struct ast_dir	**tail;
 	int		 depth;		/* open '{' and '[' */
 	int		 stopped;	/* nested too deep: the lexer ended
@@ -195,6 +198,9 @@ int		 ast_load(struct arena *, struct diag *, const char *path,
 int		 ast_load_text(struct arena *, struct diag *, const char *name,
 		    const char *text, size_t len, struct ast_dir **);
 struct src	*src_read(struct arena *, const char *path, struct loc *from);
+int		 src_check(struct diag *, const struct src *);
+struct ast_dir	*ast_parse_alone(struct arena *, struct diag *, struct src *,
+		    struct vec *comments);
 /* A source named NAME holding LEN bytes of TEXT (copied), for tests. */
 struct src	*src_text(struct arena *, const char *name, const char *text,
 		    size_t len);

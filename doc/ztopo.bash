@@ -20,7 +20,7 @@ _ztopo()
 		[ -n "$f" ] && [ -r "$f" ] && COMPREPLY=($(compgen -W \
 		    "$(sed -n 's/^target \([A-Za-z0-9_-]*\).*/\1/p' "$f")" -- "$cur"))
 		return 0 ;;
-	-o|--output)
+	-o|--output|--live)
 		COMPREPLY=($(compgen -d -- "$cur"))
 		return 0 ;;
 	--secrets|--smf-dtd|--lock)

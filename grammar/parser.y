@@ -70,18 +70,23 @@ stmts	: %empty		{ $$ = NULL; }
 stmt	: WORD args ';'		{
 					$$ = ast_dir_new(p, $1->s, $1->loc,
 					    rev_values($2));
+					$$->end = tloc(p, @3);
 				}
 	| WORD args '{' stmts '}' {
 					$$ = ast_dir_new(p, $1->s, $1->loc,
 					    rev_values($2));
 					$$->has_block = 1;
 					$$->children = rev_dirs($4);
+					$$->open = tloc(p, @3);
+					$$->end = tloc(p, @5);
 				}
 	| WORD args '{' stmts error '}' {
 					$$ = ast_dir_new(p, $1->s, $1->loc,
 					    rev_values($2));
 					$$->has_block = 1;
 					$$->children = rev_dirs($4);
+					$$->open = tloc(p, @3);
+					$$->end = tloc(p, @6);
 				}
 	| error ';'		{ $$ = NULL; }
 	;
