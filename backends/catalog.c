@@ -270,7 +270,8 @@ catalog_check(const struct ir *ir, struct diag *d)
 		return 0;
 	ks = ir->role_sinsts[ROLE_KEYSTONE][0];
 	if (ks->service->admin == NULL)
-		diag_warning(d, ks->service->loc, "keystone service \"%s\" has "
+		diag_warning(d, W_NO_ADMIN,
+		    ks->service->loc, "keystone service \"%s\" has "
 		    "no admin, so ztopo writes no bootstrap and no catalog for "
 		    "it; declare `credential NAME { kind keystone; user admin; "
 		    "project admin; password SECRET; }` and write `admin NAME;` "

@@ -365,7 +365,8 @@ check_value(const struct ir *ir, struct diag *d, const struct ir_opt *c,
 	size_t i;
 
 	if (o->flags & OO_REMOVAL)
-		diag_warning(d, c->loc, "[%s] %s is deprecated for removal in "
+		diag_warning(d, W_DEPRECATED,
+		    c->loc, "[%s] %s is deprecated for removal in "
 		    "%s %s", c->section, c->key, proj,
 		    release_name(ir->release));
 	if (v->kind == IRV_SECRET)
@@ -467,7 +468,8 @@ check_service(const struct ir *ir, struct diag *d, const struct ir_service *s)
 			continue;
 		}
 		if ((al = oslo_alias_of(p, r, c->section, c->key)) != NULL) {
-			diag_warning(d, c->loc, "[%s] %s is a deprecated name "
+			diag_warning(d, W_DEPRECATED,
+			    c->loc, "[%s] %s is a deprecated name "
 			    "in %s %s; ztopo writes it as [%s] %s", c->section,
 			    c->key, proj, rel, al->to_section, al->to_key);
 			if ((o = oslo_lookup(p, r, al->to_section, al->to_key,

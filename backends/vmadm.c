@@ -316,7 +316,8 @@ check_metadata(const struct ir_zone *z, struct diag *d)
 		const struct ir_kv *kv = &z->internal_metadata[i];
 
 		if (kv->val.kind == IRV_SECRET && !has_suffix(kv->key, "_pw"))
-			diag_warning(d, kv->loc, "internal_metadata key \"%s\" "
+			diag_warning(d, W_UNREADABLE_METADATA,
+			    kv->loc, "internal_metadata key \"%s\" "
 			    "holds secret \"%s\" but cannot be read inside "
 			    "the zone: mdata-get serves only keys ending in "
 			    "_pw from internal_metadata", kv->key,
@@ -342,7 +343,8 @@ check_misc(const struct ir_zone *z, struct diag *d)
 	}
 	if (brand_table[z->image->brand].max_resolvers > 0 &&
 	    z->nresolvers > brand_table[z->image->brand].max_resolvers)
-		diag_warning(d, ir_zone_loc(z, ZP_RESOLVERS), "%s zone \"%s\" "
+		diag_warning(d, W_DHCP_RESOLVERS,
+		    ir_zone_loc(z, ZP_RESOLVERS), "%s zone \"%s\" "
 		    "has %zu resolvers; its guest gets only the first %zu (over "
 		    "DHCP)", brand_name(z->image->brand), z->name,
 		    z->nresolvers, brand_table[z->image->brand].max_resolvers);
@@ -858,7 +860,8 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		f->keys = keys;
 		f->nkeys = nkeys;
 		if (has_secret && (secret = first_secret(zi->zone)) != NULL)
-			diag_warning(d, secret->val.loc, "%s carries secret "
+			diag_warning(d, W_SECRET_PAYLOAD,
+			    secret->val.loc, "%s carries secret "
 			    "\"%s\"; it is written with mode 0600", path,
 			    secret->val.secret->name);
 	}

@@ -110,7 +110,8 @@ check_services(struct model *m)
 				if (role_table[u->service->role].serves >= 0 &&
 				    role_table[u->service->role].serves !=
 				    CRED_KEYSTONE)
-					diag_warning(m->diag, u->loc, "\"%s\" is "
+					diag_warning(m->diag, W_NO_CREDENTIAL,
+					    u->loc, "\"%s\" is "
 					    "a %s server, used without a "
 					    "credential", u->service->name,
 					    role_table[u->service->role].name);
@@ -163,7 +164,8 @@ warn_unused(struct model *m)
 			if (kinds[i] == K_SERVICE && m->decls[K_TARGET].n == 0)
 				continue;
 			if (!d->used)
-				diag_warning(m->diag, d->loc, "%s \"%s\" is "
+				diag_warning(m->diag, W_UNUSED,
+				    d->loc, "%s \"%s\" is "
 				    "never used%s", kind_name(d->kind), d->name,
 				    kinds[i] == K_SERVICE ? ": no zone runs it, "
 				    "no target places it and no service uses "

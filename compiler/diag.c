@@ -36,6 +36,70 @@ static const char *const level_colors[] = {
 };
 #define C_CARET		"\033[1;32m"
 
+const char *const diag_class_names[W__COUNT] = {
+	[W_UNUSED] = "unused",
+	[W_UNPLACED] = "unplaced",
+	[W_NO_CREDENTIAL] = "no-credential",
+	[W_NO_ADMIN] = "no-admin",
+	[W_EMPTY_SECRET] = "empty-secret",
+	[W_SECRET_VARIABLE] = "secret-variable",
+	[W_DEPRECATED] = "deprecated",
+	[W_UNREADABLE_METADATA] = "unreadable-metadata",
+	[W_DHCP_RESOLVERS] = "dhcp-resolvers",
+	[W_SECRET_PAYLOAD] = "secret-payload",
+};
+
+struct diag_allow {
+	const struct src	*src;
+	int			 from, to;
+	unsigned		 mask;
+};
+
+int
+diag_class(const char *s)
+{
+	int i;
+
+	for (i = 0; i < W__COUNT; i++)
+		if (strcmp(diag_class_names[i], s) == 0)
+			return i;
+	return -1;
+}
+
+void
+diag_allow(struct diag *d, const struct src *src, int from, int to,
+    unsigned mask)
+{
+	struct diag_allow *al;
+
+	if (d->arena == NULL) {
+		d->arena = arena_new();
+		d->seen = hash_new(d->arena);
+	}
+	al = arena_alloc(d->arena, sizeof(*al));
+	al->src = src;
+	al->from = from;
+	al->to = to;
+	al->mask = mask;
+	vec_push(d->arena, &d->allows, al);
+}
+
+/* Is a warning of class CLS at L silenced by an `allow'? */
+static int
+allowed(const struct diag *d, int cls, struct loc l)
+{
+	size_t i;
+
+	for (i = 0; l.src != NULL && i < d->allows.n; i++) {
+		const struct diag_allow *al = d->allows.v[i];
+
+		if (al->src == l.src && l.line >= al->from &&
+		    l.line <= al->to && (al->mask & (1u << cls)))
+			return 1;
+	}
+	return 0;
+}
+
 void
 diag_init(struct diag *d, FILE *out)
 {
@@ -149,6 +213,9 @@ jentry(const struct diag_entry *e)
 	if (e->as_error)
 		json_object_set_new(o, "werror", json_true());
 	json_object_set_new(o, "message", jtext(e->text));
+	if (e->level == DIAG_WARNING)
+		json_object_set_new(o, "class",
+		    json_string(diag_class_names[e->cls]));
 	jloc(o, e->loc);
 	/* the did-you-mean every suggesting message ends with */
 	if ((dym = strstr(e->text, "did you mean \"")) != NULL) {
@@ -224,8 +291,10 @@ print_entry(struct diag *d, struct diag_entry *e)
 		    d->color ? C_RESET : "");
 	} else
 		fputs("ztopo: ", d->out);
-	fprintf(d->out, "%s%s:%s %s%s\n", d->color ? level_colors[lvl] : "",
-	    level_names[lvl], d->color ? C_RESET : "", e->text,
+	fprintf(d->out, "%s%s:%s %s%s%s%s%s\n", d->color ? level_colors[lvl] :
+	    "", level_names[lvl], d->color ? C_RESET : "", e->text,
+	    e->level == DIAG_WARNING ? " [" : "", e->level == DIAG_WARNING ?
+	    diag_class_names[e->cls] : "", e->level == DIAG_WARNING ? "]" : "",
 	    e->as_error ? " [-W]" : "");
 	if (e->loc.src != NULL)
 		print_source(d->out, e->loc, d->color);
@@ -267,6 +336,12 @@ diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
 		d->arena = arena_new();
 		d->seen = hash_new(d->arena);
 	}
+	/* silenced where the .zt says so: not counted, not printed, and
+	 * its notes go with it */
+	if (lvl == DIAG_WARNING && allowed(d, d->cls, l)) {
+		d->last = NULL;
+		return;
+	}
 	if (lvl == DIAG_NOTE) {
 		if (d->last == NULL)
 			return;
@@ -290,6 +365,7 @@ diag_vreport(struct diag *d, enum diag_level lvl, struct loc l,
 	e->loc = l;
 	e->text = text;
 	e->as_error = lvl == DIAG_WARNING && d->werror;
+	e->cls = lvl == DIAG_WARNING ? d->cls : -1;
 	if (lvl == DIAG_NOTE) {
 		vec_push(d->arena, &d->last->notes, e);
 		print_entry(d, e);
@@ -331,10 +407,12 @@ diag_error(struct diag *d, struct loc l, const char *fmt, ...)
 }
 
 void
-diag_warning(struct diag *d, struct loc l, const char *fmt, ...)
+diag_warning(struct diag *d, enum diag_class cls, struct loc l,
+    const char *fmt, ...)
 {
 	va_list ap;
 
+	d->cls = cls;
 	va_start(ap, fmt);
 	diag_vreport(d, DIAG_WARNING, l, fmt, ap);
 	va_end(ap);

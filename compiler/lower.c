@@ -750,7 +750,8 @@ warn_unplaced(struct lower *lw)
 		struct ir_zone *z = lw->ir->zones[i];
 
 		if (z->ninstances == 0)
-			diag_warning(m->diag, z->loc, "zone \"%s\" is not "
+			diag_warning(m->diag, W_UNPLACED,
+			    z->loc, "zone \"%s\" is not "
 			    "placed by target \"%s\"", z->name, lw->ir->target);
 	}
 }

@@ -721,6 +721,81 @@ declare(struct model *m, enum kind k, struct ast_dir *d)
 	vec_push(m->arena, &m->decls[k], dc);
 }
 
+/*
+ * `allow CLASS;' (or a [list]) in a block silences the warnings of those
+ * classes located in that block (ztopo(5), Warnings); the statements are
+ * taken out of the tree here, so no property table sees them.
+ */
+static const char *
+class_list(struct arena *a)
+{
+	const char *out = "";
+	int i;
+
+	for (i = 0; i < W__COUNT; i++)
+		out = arena_printf(a, "%s%s%s", out, i ? ", " : "",
+		    diag_class_names[i]);
+	return out;
+}
+
+static void
+take_allows(struct model *m, struct ast_dir *d)
+{
+	struct ast_dir **pp = &d->children, *c;
+
+	while ((c = *pp) != NULL) {
+		struct ast_value *v, *one[1], **it;
+		unsigned mask = 0;
+		size_t i, n;
+
+		if (strcmp(c->name, "allow") != 0) {
+			if (c->has_block)
+				take_allows(m, c);
+			pp = &c->next;
+			continue;
+		}
+		*pp = c->next;
+		if (c->has_block || c->nargs == 0) {
+			diag_error(m->diag, c->loc, "expected: allow CLASS; or "
+			    "allow [CLASS, ...]; (the warnings to silence in "
+			    "this block)");
+			continue;
+		}
+		for (v = c->args; v != NULL; v = v->next) {
+			if (v->kind == AV_LIST) {
+				it = v->items;
+				n = v->nitems;
+			} else {
+				one[0] = v;
+				it = one;
+				n = 1;
+			}
+			for (i = 0; i < n; i++) {
+				int k = it[i]->kind == AV_WORD ?
+				    diag_class(it[i]->s) : -1;
+				const char *sug;
+
+				if (k >= 0) {
+					mask |= 1u << k;
+					continue;
+				}
+				sug = it[i]->kind == AV_WORD ? suggest(it[i]->s,
+				    diag_class_names, W__COUNT) : NULL;
+				diag_error(m->diag, it[i]->loc, "unknown warning "
+				    "class%s%s%s%s%s%s (the classes: %s)",
+				    it[i]->kind == AV_WORD ? " \"" : "",
+				    it[i]->kind == AV_WORD ? it[i]->s : "",
+				    it[i]->kind == AV_WORD ? "\"" : "",
+				    sug ? "; did you mean \"" : "", sug ? sug : "",
+				    sug ? "\"?" : "", class_list(m->arena));
+			}
+		}
+		if (mask != 0)
+			diag_allow(m->diag, d->loc.src, d->loc.line, d->end.line,
+			    mask);
+	}
+}
+
 int
 resolve(struct model *m, struct arena *a, struct diag *diag,
     struct ast_dir *top)
@@ -739,6 +814,17 @@ resolve(struct model *m, struct arena *a, struct diag *diag,
 	for (k = 0; k < K__COUNT; k++)
 		m->names[k] = hash_new(a);
 	for (d = top; d != NULL; d = d->next) {
+		if (strcmp(d->name, "allow") == 0) {
+			diag_error(diag, d->loc, "allow goes inside the block "
+			    "whose warnings it silences, not at the top level");
+			continue;
+		}
+		if (d->has_block)
+			take_allows(m, d);
+	}
+	for (d = top; d != NULL; d = d->next) {
+		if (strcmp(d->name, "allow") == 0)
+			continue;
 		for (k = 0; k < K__COUNT; k++)
 			if (strcmp(d->name, kind_names[k]) == 0)
 				break;

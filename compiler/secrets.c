@@ -413,7 +413,8 @@ unknown_env(struct arena *a, struct diag *d, const struct ir *ir)
 		if (i < ir->nsecrets)
 			continue;
 		sug = suggest(var, names, ir->nsecrets);
-		diag_warning(d, none, "%s names no secret of this description"
+		diag_warning(d, W_SECRET_VARIABLE,
+		    none, "%s names no secret of this description"
 		    "%s%s%s", var, sug ? "; did you mean " : "", sug ? sug : "",
 		    sug ? "?" : "");
 	}
@@ -433,7 +434,8 @@ secrets_load(struct arena *a, struct diag *d, struct ir *ir,
 		const char *env = getenv(var);
 
 		if (env != NULL && env[0] == '\0' && !redact)
-			diag_warning(d, s->loc, "%s is set but empty; an empty "
+			diag_warning(d, W_EMPTY_SECRET,
+			    s->loc, "%s is set but empty; an empty "
 			    "value counts as no value for secret \"%s\"", var,
 			    s->name);
 		if (env != NULL && env[0] != '\0') {

@@ -81,10 +81,28 @@ struct loc {
 enum diag_level { DIAG_ERROR, DIAG_WARNING, DIAG_NOTE };
 
 /* One diagnostic as reported: an error or warning and its notes. */
+/* The classes of warnings: each can be silenced where it applies, by
+ * `allow NAME;' in the .zt (ztopo(5), Warnings).  diag.c names them. */
+enum diag_class {
+	W_UNUSED,		/* a declaration nothing uses */
+	W_UNPLACED,		/* a zone the target does not place */
+	W_NO_CREDENTIAL,	/* a server used without a credential */
+	W_NO_ADMIN,		/* keystone without an admin credential */
+	W_EMPTY_SECRET,		/* ZTOPO_SECRET_X set but empty */
+	W_SECRET_VARIABLE,	/* ZTOPO_SECRET_X naming no secret */
+	W_DEPRECATED,		/* a deprecated option */
+	W_UNREADABLE_METADATA,	/* a secret mdata-get will not serve */
+	W_DHCP_RESOLVERS,	/* more resolvers than a guest gets */
+	W_SECRET_PAYLOAD,	/* a payload holding a secret (0600) */
+	W__COUNT
+};
+extern const char *const diag_class_names[W__COUNT];
+
 struct diag_entry {
 	enum diag_level		 level;
 	struct loc		 loc;
 	const char		*text;
+	int			 cls;		/* warnings: enum diag_class */
 	int			 as_error;	/* a warning under -W */
 	struct vec		 notes;		/* struct diag_entry * */
 };
@@ -115,15 +133,25 @@ struct diag {
 					 * printed, and so are its notes */
 	struct diag_entry *pending;	/* json: printed once its notes are
 					 * all in */
+	struct vec	 allows;	/* struct diag_allow *: silenced */
+	int		 cls;		/* the class of the warning being
+					 * reported */
 };
 
 void	diag_init(struct diag *, FILE *);
 void	diag_error(struct diag *, struct loc, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
-void	diag_warning(struct diag *, struct loc, const char *, ...)
-	    __attribute__((format(printf, 3, 4)));
+void	diag_warning(struct diag *, enum diag_class, struct loc,
+	    const char *, ...)
+	    __attribute__((format(printf, 4, 5)));
 void	diag_note(struct diag *, struct loc, const char *, ...)
 	    __attribute__((format(printf, 3, 4)));
+/* Warnings of the classes in MASK at lines FROM..TO of SRC are silenced
+ * (an `allow' in that block). */
+void	diag_allow(struct diag *, const struct src *, int from, int to,
+	    unsigned mask);
+/* The class named S, or -1. */
+int	diag_class(const char *);
 void	diag_vreport(struct diag *, enum diag_level, struct loc,
 	    const char *, va_list);
 void	diag_finish(struct diag *);

@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Keep README, the man pages and --help true to the code: every long option
 # the CLI accepts is documented in --help and ztopo(1), every command in
-# both too, the man pages format without warnings and pass mandoc -T lint
+# both too, every warning class in ztopo(5), the man pages format without warnings and pass mandoc -T lint
 # at warning level, and the quick start
 # commands exist in the Makefile.
 set -eu
@@ -21,6 +21,15 @@ cmds=$(sed -n '/^} commands\[\] = {/,/^};/p' "$ROOT/compiler/main.c" |
 for c in $cmds; do
 	grep -q "ztopo $c" <<<"$help" || { echo "--help lacks command $c"; fail=1; }
 	grep -q "^\.Cm $c" "$ROOT/doc/ztopo.1" || { echo "doc/ztopo.1 lacks command $c"; fail=1; }
+done
+# every warning class (the binary lists them for an unknown one) in
+# ztopo(5)'s WARNINGS
+printf 'zone z { allow no-such-class; }\n' >"$TMPDIR/classes.zt"
+classes=$("$ZTOPO" check "$TMPDIR/classes.zt" 2>&1 | sed -n 's/.*(the classes: \(.*\))$/\1/p' | tr -d ,)
+[ -n "$classes" ] || { echo "no warning classes listed"; fail=1; }
+for c in $classes; do
+	grep -q "^\.It Li $c\$" "$ROOT/doc/ztopo.5" ||
+	    { echo "doc/ztopo.5 WARNINGS lacks class $c"; fail=1; }
 done
 # mandoc's linter, at warning level and above (its STYLE notes about
 # manuals not installed here are not about the pages)

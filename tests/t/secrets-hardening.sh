@@ -31,6 +31,6 @@ ZTOPO_SECRET_NOVA_DB_PASWORD=x "$ZTOPO" compile "$ROOT/examples/dev.zt" \
     --secrets s.txt -o tree2 >out 2>err
 st=$?
 [ "$st" = 0 ] || { echo "compile with a misspelled variable: exit $st"; cat err; fail=1; }
-grep -qx 'ztopo: warning: ZTOPO_SECRET_NOVA_DB_PASWORD names no secret of this description; did you mean ZTOPO_SECRET_NOVA_DB_PASSWORD?' err ||
+grep -qxF 'ztopo: warning: ZTOPO_SECRET_NOVA_DB_PASWORD names no secret of this description; did you mean ZTOPO_SECRET_NOVA_DB_PASSWORD? [secret-variable]' err ||
     { echo "no warning for the misspelled variable:"; cat err; fail=1; }
 exit $fail
