@@ -253,5 +253,9 @@ check(struct model *m)
 void
 check_unused(struct model *m)
 {
+	/* after an error, a declaration may look unused only because the
+	 * statement naming it was not read: say nothing rather than invent */
+	if (diag_failed(m->diag))
+		return;
 	warn_unused(m);
 }

@@ -75,7 +75,7 @@ read_target(struct model *m, struct target *t)
 	for (d = t->decl->ast->children; d != NULL; d = d->next) {
 		struct placement *p;
 		void **hosts;
-		int global;
+		int global, bad;
 
 		if (strcmp(d->name, "zone") == 0 || strcmp(d->name, "zones") == 0)
 			global = 0;
@@ -112,10 +112,12 @@ read_target(struct model *m, struct target *t)
 		memset(p, 0, sizeof(*p));
 		p->global = global;
 		p->loc = d->loc;
-		if (read_names(m, d->args, global ? K_SERVICE : K_ZONE,
-		    &p->objs, &p->obj_locs, &p->nobjs) != 0 ||
-		    read_names(m, d->args->next->next, K_HOST, &hosts,
-		    &p->host_locs, &p->nhosts) != 0)
+		/* both lists are read, so that a bad zone name does not
+		 * also make its hosts "never used" */
+		bad = read_names(m, d->args, global ? K_SERVICE : K_ZONE,
+		    &p->objs, &p->obj_locs, &p->nobjs) != 0;
+		if (read_names(m, d->args->next->next, K_HOST, &hosts,
+		    &p->host_locs, &p->nhosts) != 0 || bad)
 			continue;
 		p->hosts = (struct ir_host **)hosts;
 		t->npl++;
@@ -961,6 +963,7 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 		diag_error(diag, (struct loc){ NULL, 0, 0, 0 }, "the "
 		    "description has %zu targets; choose one with -t (%s)",
 		    nt, list);
+		diag->cmdline = 1;
 		return NULL;
 	}
 	if (diag_failed(diag))
@@ -976,15 +979,19 @@ ir_build_each(struct arena *a, struct diag *diag, struct ast_dir *top,
 	}
 	if (!found) {
 		const char **names = arena_alloc(a, (nt + 1) * sizeof(*names));
-		const char *s;
+		const char *s, *list = "";
 
-		for (i = 0; i < nt; i++)
+		for (i = 0; i < nt; i++) {
 			names[i] = ts[i].decl->name;
+			list = arena_printf(a, "%s%s%s", list, i ? ", " : "",
+			    names[i]);
+		}
 		s = suggest(target, names, nt);
 		diag_error(diag, (struct loc){ NULL, 0, 0, 0 },
-		    "unknown target \"%s\"%s%s%s", target,
+		    "unknown target \"%s\"%s%s%s (the targets: %s)", target,
 		    s ? "; did you mean \"" : "", s ? s : "",
-		    s ? "\"?" : "");
+		    s ? "\"?" : "", list);
+		diag->cmdline = 1;
 	}
 	return diag_failed(diag) ? NULL : ir;
 }

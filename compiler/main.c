@@ -188,7 +188,9 @@ build(struct arena *a, struct diag *d, const struct opts *o,
 	ir = ir_build_each(a, d, top, target, the_lock,
 	    checks ? check_backends : NULL, d);
 	if (ir == NULL || diag_failed(d)) {
-		*status = EXIT_INPUT;
+		/* an unknown or missing -t is a usage error, as an unknown
+		 * --zone is */
+		*status = d->cmdline ? EXIT_USAGE : EXIT_INPUT;
 		return NULL;
 	}
 	if (o->frozen && lock_changed(the_lock, NULL)) {

@@ -298,6 +298,9 @@ block_init(struct block *b, const struct prop *props, size_t n,
 	b->loc = loc;
 }
 
+static void	split_statement(struct model *, struct ast_dir *,
+		    struct ast_value *, struct ast_value *);
+
 /*
  * The property D names, after checking its shape; -1 if it is unknown or
  * malformed (reported).  When a directive has too many values and the
@@ -366,6 +369,11 @@ block_prop(struct model *m, struct block *b, struct ast_dir *d)
 			l.col += l.len;
 			l.len = 1;
 			diag_error(m->diag, l, "expected ';' after %s", d->name);
+			/* what the missing ';' joined to it is the next
+			 * statement: read it as one, so that it is neither
+			 * lost nor reported missing */
+			if (extra->kind == AV_WORD)
+				split_statement(m, d, last, extra);
 		} else if (p->max == 0)
 			diag_error(m->diag, extra->loc, "%s takes no value",
 			    d->name);
@@ -386,6 +394,35 @@ block_prop(struct model *m, struct block *b, struct ast_dir *d)
 	}
 	b->row = p;
 	return p->id;
+}
+
+/* D's values from EXTRA on (the value after LAST) become a statement of
+ * their own after D, with D's block if it had one. */
+static void
+split_statement(struct model *m, struct ast_dir *d, struct ast_value *last,
+    struct ast_value *extra)
+{
+	struct ast_dir *n = arena_alloc(m->arena, sizeof(*n));
+	struct ast_value *v;
+
+	n->name = extra->s;
+	n->loc = extra->loc;
+	n->args = extra->next;
+	for (v = n->args; v != NULL; v = v->next)
+		n->nargs++;
+	n->has_block = d->has_block;
+	n->children = d->children;
+	n->open = d->open;
+	n->end = d->end;
+	n->next = d->next;
+	d->next = n;
+	d->has_block = 0;
+	d->children = NULL;
+	d->nargs -= n->nargs + 1;
+	if (last == extra)		/* no value was D's own */
+		d->args = NULL;
+	else
+		last->next = NULL;
 }
 
 int

@@ -119,6 +119,8 @@ struct diag {
 	int	 max_errors;		/* print at most this many errors,
 					 * and as many warnings */
 	int	 werror;		/* warnings count as errors */
+	int	 cmdline;		/* an error was about the command line
+					 * (-t): exit 2, not 1 */
 	int	 quiet_warnings;
 	int	 json;			/* one JSON object per line */
 	int	 color;			/* text with ANSI colours */
@@ -203,6 +205,7 @@ struct zt_parse {
 	struct vec	 comments;	/* struct loc *: each '#' comment */
 	struct ast_dir	**tail;
 	int		 depth;		/* open '{' and '[' */
+	struct loc	 opened[NEST_MAX + 1];	/* where each one opened */
 	int		 stopped;	/* nested too deep: the lexer ended
 					 * the file; say nothing more */
 };

@@ -28,6 +28,8 @@ int	ztlex(YYSTYPE *, YYLTYPE *, yyscan_t);
 }
 
 %code {
+#include <string.h>
+
 #define yylex ztlex
 
 static void	yyerror(YYLTYPE *, yyscan_t, struct zt_parse *, const char *);
@@ -135,8 +137,23 @@ static void
 yyerror(YYLTYPE *l, yyscan_t sc, struct zt_parse *pp, const char *msg)
 {
 	(void)sc;
-	if (!pp->stopped)	/* the lexer said why the file ends early */
-		diag_error(pp->diag, tloc(pp, *l), "%s", msg);
+	if (pp->stopped)	/* the lexer said why the file ends early */
+		return;
+	/* the end of the file inside a block or list: say which one */
+	if (pp->depth > 0 && pp->depth <= NEST_MAX &&
+	    strstr(msg, "unexpected end of file") != NULL) {
+		struct loc o = pp->opened[pp->depth - 1];
+		int brace = pp->src->text[pp->src->lines[o.line - 1] +
+		    (size_t)(o.col - 1)] == '{';
+
+		diag_error(pp->diag, tloc(pp, *l), "end of file inside a %s: "
+		    "expected '%c'", brace ? "block" : "list", brace ? '}' :
+		    ']');
+		diag_note(pp->diag, o, "the %s opened here is not closed",
+		    brace ? "block" : "list");
+		return;
+	}
+	diag_error(pp->diag, tloc(pp, *l), "%s", msg);
 }
 
 static struct ast_value *
