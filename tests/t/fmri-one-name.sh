@@ -2,7 +2,7 @@
 # A service's FMRI is one name, computed once: a packaged mysql given as
 # `fmri "svc:pkgsrc/mysql:default"` (svc: without its slash, as svcs(1)
 # accepts) is svc:/pkgsrc/mysql:default in the SMF dependency of a client
-# in its zone, in the plan and in the playbook -- never svc:/svc:...
+# in its zone, in the plan and in the playbook's steps -- never svc:/svc:...
 set -u
 fail=0
 cat >"$TMPDIR/f.zt" <<'ZT'
@@ -29,8 +29,8 @@ want=svc:/pkgsrc/mysql:default
 grep -q "name=\"$want\"\\|value=\"$want\"" "$TMPDIR/out/h1/db/smf/app.xml" ||
     { echo "app.xml does not depend on $want:"; grep service_fmri "$TMPDIR/out/h1/db/smf/app.xml"; fail=1; }
 grep -qF "$want" "$TMPDIR/plan" || { echo "the plan lacks $want"; fail=1; }
-grep -qF "$want" "$TMPDIR/out/ansible/site.yml" ||
-    { echo "site.yml lacks $want"; fail=1; }
+grep -qF "$want" "$TMPDIR/out/ansible/host_vars/h1.yml" ||
+    { echo "the playbook's steps (host_vars/h1.yml) lack $want"; fail=1; }
 if grep -rqF 'svc:/svc:' "$TMPDIR/out" "$TMPDIR/plan"; then
 	echo "a doubled scheme:"; grep -rnF 'svc:/svc:' "$TMPDIR/out" "$TMPDIR/plan"
 	fail=1
