@@ -474,6 +474,7 @@ struct ir_nic {
 						 * derives its MAC */
 	struct loc		 loc;
 	struct loc		 model_loc;	/* of the model value, if any */
+	struct loc		 addr_loc;	/* fixed: of the address value */
 };
 
 struct ir_route {

@@ -412,7 +412,7 @@ allocate(struct lower *lw)
 				continue;
 			if (z->ninstances > 1) {
 				if (zi == z->instances[0])
-					diag_error(m->diag, z->nics[j].loc,
+					diag_error(m->diag, z->nics[j].addr_loc,
 					    "zone \"%s\" is placed on %zu hosts "
 					    "and cannot have a fixed address; "
 					    "leave it out to allocate from the "
@@ -420,7 +420,7 @@ allocate(struct lower *lw)
 				continue;
 			}
 			reserve(lw, z->nics[j].network, z->nics[j].addr,
-			    z->nics[j].loc, "address");
+			    z->nics[j].addr_loc, "address");
 		}
 	}
 	claim_locked(lw);

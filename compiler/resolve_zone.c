@@ -89,8 +89,10 @@ read_nic(struct model *m, struct ir_zone *z, struct ast_dir *d)
 	nic->loc = d->loc;
 	nic->network = lookup_obj(m, K_NETWORK, d->args);
 	if (d->nargs == 2 && get_addr(m, d->args->next, "nic",
-	    &nic->addr) == 0)
+	    &nic->addr) == 0) {
 		nic->fixed = 1;
+		nic->addr_loc = d->args->next->loc;
+	}
 	block_init(&b, nic_props, NPROPS(nic_props), "nic", d->loc);
 	for (c = d->children; c != NULL; c = c->next) {
 		switch (block_read(m, &b, c, nic)) {
@@ -100,15 +102,17 @@ read_nic(struct model *m, struct ir_zone *z, struct ast_dir *d)
 				    "twice");
 				break;
 			}
-			if (get_addr(m, c->args, "address", &nic->addr) == 0)
+			if (get_addr(m, c->args, "address", &nic->addr) == 0) {
 				nic->fixed = 1;
+				nic->addr_loc = c->args->loc;
+			}
 			break;
 		}
 	}
 	if (nic->network != NULL && nic->fixed &&
 	    !in_net(nic->network, nic->addr))
-		diag_error(m->diag, d->loc, "address %s is outside network "
-		    "\"%s\" (%s/%d)", ipv4_str(m->arena, nic->addr),
+		diag_error(m->diag, nic->addr_loc, "address %s is outside "
+		    "network \"%s\" (%s/%d)", ipv4_str(m->arena, nic->addr),
 		    nic->network->name, ipv4_str(m->arena, nic->network->net),
 		    nic->network->prefix);
 	if (nic->network == NULL)
