@@ -5,7 +5,7 @@
 set -u
 fail=0
 cp "$ROOT/examples/dev.zt" "$TMPDIR/dev.zt"
-sed -e 's/^service memcached  { role memcached; }/service memcached { role memcached; ports 11222; }/' \
+sed -e 's/^service memcached { role memcached; }/service memcached { role memcached; ports 11222; }/' \
     -e '/^    role keystone;$/a\    ports [5001, 35358];' \
     -e '/^    role placement-api;$/a\    ports 8779;' \
     "$ROOT/examples/openstack.zt" >"$TMPDIR/openstack.zt"
