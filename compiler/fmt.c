@@ -8,7 +8,8 @@
  *    own, unless it was written on one line: then it stays on one line,
  *    as `host h1 { memory 8G; disk 1T; }';
  *  - a list written over several lines keeps its line breaks (after a
- *    comma), each continuation aligned after the '[';
+ *    comma), each continuation aligned after the '['; a statement's
+ *    other values that start a line start one, indented one level more;
  *  - a comment on a line of its own stays on its own line, indented as
  *    the statement that follows it; one after code stays after that code,
  *    one space from it;
@@ -186,7 +187,15 @@ args(struct fmt *f, const struct ast_dir *d, int depth)
 	const struct ast_value *v;
 
 	for (v = d->args; v != NULL; v = v->next) {
-		sb_putc(&f->sb, ' ');
+		/* a statement written over several lines keeps its breaks:
+		 * where a ';' is missing, the line break is what says so */
+		if (value_line(v) > f->last) {
+			comments_before(f, value_loc(v), depth + 1);
+			if (!f->at_bol)
+				newline(f);
+			indent(f, depth + 1);
+		} else
+			sb_putc(&f->sb, ' ');
 		value(f, v, depth);
 	}
 }

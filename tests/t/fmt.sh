@@ -65,7 +65,8 @@ zone a {
 }
 target t {
     zone [a,
-          a] on h1;
+          a] on
+        h1;
 }
 # the end
 ZT
