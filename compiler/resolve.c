@@ -781,7 +781,7 @@ take_allows(struct model *m, struct ast_dir *d)
 	struct ast_dir **pp = &d->children, *c;
 
 	while ((c = *pp) != NULL) {
-		struct ast_value *v, *one[1], **it;
+		struct ast_value *v, **it;
 		unsigned mask = 0;
 		size_t i, n;
 
@@ -799,14 +799,7 @@ take_allows(struct model *m, struct ast_dir *d)
 			continue;
 		}
 		for (v = c->args; v != NULL; v = v->next) {
-			if (v->kind == AV_LIST) {
-				it = v->items;
-				n = v->nitems;
-			} else {
-				one[0] = v;
-				it = one;
-				n = 1;
-			}
+			it = items_of(m, v, &n);
 			for (i = 0; i < n; i++) {
 				int k = it[i]->kind == AV_WORD ?
 				    diag_class(it[i]->s) : -1;
