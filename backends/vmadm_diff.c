@@ -171,29 +171,31 @@ upd_obj(struct differ *df, const char *prop)
 
 /* ---- normalising: what vmadm stores for a property ztopo writes */
 
-/* The desired value of scalar KEY with vmadm's defaults filled in. */
+/* Scalar KEY of O, a payload or a vmadm object: an absent key reads as
+ * what vmadm fills in (one rule for both sides of the comparison). */
 static json_t *
-want(json_t *p, const char *key, int os)
+stored(json_t *o, const char *key, int os)
 {
-	json_t *v = json_object_get(p, key);
+	json_t *v = json_object_get(o, key);
 
 	if (v != NULL)
 		return json_incref(v);
 	if (os && strcmp(key, "tmpfs") == 0)
-		return incref(json_object_get(p, "max_physical_memory"));
+		return incref(json_object_get(o, "max_physical_memory"));
 	if (os && strcmp(key, "dns_domain") == 0)
 		return json_string("local");
 	if (strcmp(key, "resolvers") == 0)
 		return json_array();
+	if (strcmp(key, "firewall_enabled") == 0)
+		return json_false();
 	return NULL;
 }
 
-/* The live value of scalar KEY, absent keys read as vmadm's defaults. */
+/* The live value of scalar KEY; delegate_dataset is read from datasets,
+ * which is what vmadm keeps of it. */
 static json_t *
 have(json_t *vm, const char *key, int os)
 {
-	json_t *v = json_object_get(vm, key);
-
 	if (strcmp(key, "delegate_dataset") == 0) {
 		json_t *ds = json_object_get(vm, "datasets"), *e;
 		const char *zfs = json_string_value(jget(vm, "zfs_filesystem"));
@@ -211,17 +213,7 @@ have(json_t *vm, const char *key, int os)
 		}
 		return json_false();
 	}
-	if (v != NULL)
-		return json_incref(v);
-	if (os && strcmp(key, "tmpfs") == 0)
-		return incref(json_object_get(vm, "max_physical_memory"));
-	if (os && strcmp(key, "dns_domain") == 0)
-		return json_string("local");
-	if (strcmp(key, "resolvers") == 0)
-		return json_array();
-	if (strcmp(key, "firewall_enabled") == 0)
-		return json_false();
-	return NULL;
+	return stored(vm, key, os);
 }
 
 static int
@@ -577,7 +569,7 @@ diff_zone(struct differ *df, json_t *p, json_t *vm)
 		/* ram: HVM only (lookup -j adds one to OS zones) */
 		if (strcmp(vp->name, "ram") == 0 && os)
 			continue;
-		w = want(p, vp->name, os);
+		w = stored(p, vp->name, os);
 		h = have(vm, vp->name, os);
 		if (same(w, h)) {
 			json_decref(w);
@@ -610,7 +602,7 @@ diff_zone(struct differ *df, json_t *p, json_t *vm)
 			continue;
 		if (strcmp(memory_props[i], "tmpfs") == 0 && !os)
 			continue;
-		if ((w = want(p, memory_props[i], os)) != NULL)
+		if ((w = stored(p, memory_props[i], os)) != NULL)
 			upd_set(df, memory_props[i], w);
 		json_decref(w);
 	}

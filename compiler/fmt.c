@@ -250,9 +250,12 @@ layout(struct arena *a, struct diag *d, struct src *s, size_t *len)
 	struct loc eof = { NULL, 1 << 30, 1, 1 };
 	char *out;
 
+	int mark = diag_mark(d);
+
 	memset(&comments, 0, sizeof(comments));
+	/* NULL is also an empty file: only this file's errors count */
 	if ((top = ast_parse_alone(a, d, s, &comments)) == NULL &&
-	    diag_failed(d))
+	    diag_since(d, mark) > 0)
 		return NULL;
 	memset(&f, 0, sizeof(f));
 	sb_init(&f.sb);

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # For every target of every example: `compile -o` writes ansible/site.yml,
 # ansible/converge.yml and ansible/inventory.yml; `ansible-playbook
-# --syntax-check` accepts both playbooks (with community.general, so the
-# vmadm and imgadm modules and their arguments are checked to exist), and
+# --syntax-check` accepts both playbooks and steps.yml (with
+# community.general, so the imgadm module and its arguments are checked
+# to exist), and
 # `ansible-inventory --list`
 # reads the inventory with every placed host, its admin address and the
 # role groups.  YAML parses back to exactly what ztopo meant (yaml.safe_load
