@@ -83,8 +83,7 @@ struct frag {
 	struct diag		*d;
 	const struct emit_opts	*eo;
 	enum ir_project		 project;
-	const struct ir_sinst	**sis;
-	size_t			 nsis;
+	struct vec		 sis;		/* const struct ir_sinst * */
 	struct vec		 opts;		/* struct nopt * */
 	struct hash		*index;		/* "section\nkey" -> nopt */
 	struct hash		*reported;	/* errors made once per
@@ -281,10 +280,16 @@ servers(struct frag *f, const struct ir_sinst *si, enum ir_role role,
     int fallback, size_t *nout)
 {
 	const struct ir *ir = f->ir;
-	struct srv *v = arena_alloc(f->a, (ir->nrole_sinsts[role] + si->nout +
-	    1) * sizeof(*v));
+	struct srv *v;
 	size_t i, n = 0;
 
+	for (i = 0; i < si->nout; i++)
+		n += si->out[i]->server->service->role == role &&
+		    si->out[i]->use->needed;
+	/* sized by what is found: the fallback only, by every instance */
+	v = arena_alloc(f->a, ((n || !fallback ? n : ir->nrole_sinsts[role]) +
+	    1) * sizeof(*v));
+	n = 0;
 	for (i = 0; i < si->nout; i++) {
 		const struct ir_edge *e = si->out[i];
 
@@ -915,6 +920,7 @@ once(struct frag *f, const struct nopt *o, const char *what)
 static void
 check_auth(struct frag *f)
 {
+	const struct ir_sinst *si0 = f->sis.v[0];
 	size_t i;
 
 	for (i = 0; i < f->opts.n; i++) {
@@ -929,8 +935,8 @@ check_auth(struct frag *f)
 		    "auth_type is set, and nothing sets it for \"%s\" on "
 		    "%s/%s: set auth_type there too",
 		    project_table[f->project].name, o->section, o->key,
-		    o->section, o->service->name, f->sis[0]->host->name,
-		    f->sis[0]->zone_name);
+		    o->section, o->service->name, si0->host->name,
+		    si0->zone_name);
 	}
 }
 
@@ -1002,7 +1008,7 @@ static void
 add_file(struct frag *f, struct outset *os, const char *dir,
     const char *name, const char *dest, struct strbuf *sb, int secret)
 {
-	const struct ir_sinst *si0 = f->sis[0];
+	const struct ir_sinst *si0 = f->sis.v[0];
 	struct outfile *art;
 
 	art = out_add(os, ART_CONFIG, arena_printf(f->a, "%s/%s", dir, name),
@@ -1015,7 +1021,7 @@ add_file(struct frag *f, struct outset *os, const char *dir,
 static void
 write_frag(struct frag *f, struct outset *os)
 {
-	const struct ir_sinst *si0 = f->sis[0];
+	const struct ir_sinst *si0 = f->sis.v[0];
 	const struct project_info *pj = &project_table[f->project];
 	const struct oslo_registry *reg = oslo_registry(f->project,
 	    f->ir->release, 0);
@@ -1038,9 +1044,12 @@ write_frag(struct frag *f, struct outset *os)
 		if (j == secs.n)
 			vec_push(f->a, &secs, (void *)o->section);
 	}
-	for (i = 0; i < f->nsis; i++)
+	for (i = 0; i < f->sis.n; i++) {
+		const struct ir_sinst *si = f->sis.v[i];
+
 		names = arena_printf(f->a, "%s%s%s", names, i ? ", " : "",
-		    f->sis[i]->service->name);
+		    si->service->name);
+	}
 	for (which = 0; which < nwhich; which++) {
 		struct strbuf sb;
 		const char *name, *dest, *reads;
@@ -1119,21 +1128,19 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 			f->project = ri->project;
 			f->index = hash_new(ir->arena);
 			f->reported = reported;
-			f->sis = arena_alloc(ir->arena, ir->nsinsts *
-			    sizeof(*f->sis));
 			hash_put(byplace, key, f);
 			vec_push(ir->arena, &frags, f);
 		}
-		f->sis[f->nsis++] = si;
+		vec_push(ir->arena, &f->sis, (void *)si);
 	}
 	for (i = 0; i < frags.n; i++) {
 		struct frag *f = frags.v[i];
 		int before = diag_mark(d);
 
-		for (j = 0; j < f->nsis; j++)
-			derive_service(f, f->sis[j]);
-		for (j = 0; j < f->nsis; j++)
-			merge_config(f, f->sis[j]);
+		for (j = 0; j < f->sis.n; j++)
+			derive_service(f, f->sis.v[j]);
+		for (j = 0; j < f->sis.n; j++)
+			merge_config(f, f->sis.v[j]);
 		check_auth(f);
 		for (j = 0; j < f->opts.n; j++) {
 			const struct nopt *o = f->opts.v[j];

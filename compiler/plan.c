@@ -49,6 +49,7 @@ struct unit {
 	int			  index;
 	int			  mark;
 	int			  level;
+	int			  seen;		/* reaches(): its last walk */
 	int			  last;		/* its last step */
 	struct vec		  arts;		/* its artifacts, emit order */
 };
@@ -57,23 +58,31 @@ struct graph {
 	struct arena	*arena;
 	struct diag	*diag;
 	struct vec	 units;		/* struct unit *, placement order */
-	struct hash	*by_key;	/* "host/zone" -> unit */
+	struct unit	**zunit;	/* by ir_zinst.index */
+	struct unit	**gunit;	/* global zones, by ir_host.index */
+	size_t		 nzunit, ngunit;
 	struct vec	 stack;		/* DFS path */
+	struct vec	 todo;		/* reaches() */
+	int		 walk;
 	struct hash	*reported;	/* cycles already reported */
 	int		 cycles;
 };
 
-static const char *
-unit_key(struct arena *a, const struct ir_host *h, const struct ir_zinst *zi)
+/* The unit of host H's zone instance ZI (NULL: its global zone). */
+static struct unit *
+unit_at(const struct graph *g, const struct ir_host *h,
+    const struct ir_zinst *zi)
 {
-	return arena_printf(a, "%s/%s", h->name, zi ? zi->zone->name :
-	    "global");
+	if (zi != NULL)
+		return (size_t)zi->index < g->nzunit ? g->zunit[zi->index] :
+		    NULL;
+	return (size_t)h->index < g->ngunit ? g->gunit[h->index] : NULL;
 }
 
 static struct unit *
 unit_of(const struct graph *g, const struct ir_sinst *si)
 {
-	return hash_get(g->by_key, unit_key(g->arena, si->host, si->zone));
+	return unit_at(g, si->host, si->zone);
 }
 
 static const char *
@@ -93,7 +102,10 @@ new_unit(struct graph *g, const struct ir_host *h, const struct ir_zinst *zi)
 	u->zi = zi;
 	u->index = (int)g->units.n;
 	vec_push(g->arena, &g->units, u);
-	hash_put(g->by_key, unit_key(g->arena, h, zi), u);
+	if (zi != NULL)
+		g->zunit[zi->index] = u;
+	else
+		g->gunit[h->index] = u;
 	return u;
 }
 
@@ -112,23 +124,24 @@ uses_db(const struct ir_sinst *si)
 
 /* Does unit FROM depend on TO, directly or not? */
 static int
-reaches(struct graph *g, const struct unit *from, const struct unit *to)
+reaches(struct graph *g, struct unit *from, const struct unit *to)
 {
-	struct hash *seen = hash_new(g->arena);
-	struct vec todo = { 0 };
+	struct vec *todo = &g->todo;
 	size_t i;
 
-	vec_push(g->arena, &todo, (void *)from);
-	while (todo.n > 0) {
-		const struct unit *u = todo.v[--todo.n];
+	g->walk++;		/* a unit is seen in this walk: seen == walk */
+	todo->n = 0;
+	vec_push(g->arena, todo, from);
+	while (todo->n > 0) {
+		struct unit *u = todo->v[--todo->n];
 
 		if (u == to)
 			return 1;
-		if (!hash_put(seen, arena_printf(g->arena, "%d", u->index),
-		    (void *)u))
+		if (u->seen == g->walk)
 			continue;
+		u->seen = g->walk;
 		for (i = 0; i < u->deps.n; i++)
-			vec_push(g->arena, &todo, u->deps.v[i]);
+			vec_push(g->arena, todo, u->deps.v[i]);
 	}
 	return 0;
 }
@@ -185,7 +198,12 @@ graph_build(struct graph *g, struct arena *a, struct diag *d,
 	memset(g, 0, sizeof(*g));
 	g->arena = a;
 	g->diag = d;
-	g->by_key = hash_new(a);
+	g->nzunit = ir->nzinsts;
+	g->zunit = arena_alloc(a, (g->nzunit + 1) * sizeof(*g->zunit));
+	for (i = 0; i < ir->nhosts; i++)
+		if ((size_t)ir->hosts[i]->index + 1 > g->ngunit)
+			g->ngunit = (size_t)ir->hosts[i]->index + 1;
+	g->gunit = arena_alloc(a, (g->ngunit + 1) * sizeof(*g->gunit));
 	g->reported = hash_new(a);
 	for (i = 0; i < ir->nhosts; i++) {
 		const struct ir_host *h = ir->hosts[i];
@@ -345,6 +363,10 @@ struct build {
 	int			 stage;
 	const char		*uuid, *zpool;	/* of the current unit */
 	struct vec		 computes;	/* nova-compute start steps */
+	struct pair {
+		int	 step, after;
+	}			*pairs;		/* add_after, set_after */
+	size_t			 npairs, cpairs;
 };
 
 static struct plan_step *
@@ -366,20 +388,48 @@ add_step(struct build *b, enum plan_action act, const struct unit *u,
 	return s;
 }
 
+/* Step S needs step NUM: noted as a pair, sorted and deduplicated into
+ * every step's `after' once the plan is done (set_after). */
 static void
 add_after(struct build *b, struct plan_step *s, int num)
 {
-	int *v;
-	size_t i;
+	if (b->npairs == b->cpairs) {
+		b->cpairs = b->cpairs ? 2 * b->cpairs : 256;
+		b->pairs = xrealloc(b->pairs, b->cpairs * sizeof(*b->pairs));
+	}
+	b->pairs[b->npairs].step = s->num;
+	b->pairs[b->npairs++].after = num;
+}
 
-	for (i = 0; i < s->nafter; i++)
-		if (s->after[i] == num)
-			return;
-	v = arena_alloc(b->arena, (s->nafter + 1) * sizeof(int));
-	if (s->nafter)
-		memcpy(v, s->after, s->nafter * sizeof(int));
-	v[s->nafter++] = num;
-	s->after = v;
+static int
+cmp_pair(const void *x, const void *y)
+{
+	const struct pair *p = x, *q = y;
+
+	if (p->step != q->step)
+		return p->step < q->step ? -1 : 1;
+	return p->after < q->after ? -1 : p->after > q->after;
+}
+
+static void
+set_after(struct build *b)
+{
+	size_t i, j, k;
+
+	if (b->npairs > 1)
+		qsort(b->pairs, b->npairs, sizeof(*b->pairs), cmp_pair);
+	for (i = 0; i < b->npairs; i = j) {
+		struct plan_step *s = b->steps.v[b->pairs[i].step - 1];
+
+		for (j = i; j < b->npairs && b->pairs[j].step ==
+		    b->pairs[i].step; j++)
+			;
+		s->after = arena_alloc(b->arena, (j - i) * sizeof(int));
+		for (k = i; k < j; k++)
+			if (k == i || b->pairs[k].after != b->pairs[k - 1].after)
+				s->after[s->nafter++] = b->pairs[k].after;
+	}
+	free(b->pairs);
 }
 
 /* The unit's artifact of KIND for SI (NULL: any), or NULL. */
@@ -607,14 +657,6 @@ discover(struct build *b)
 		add_after(b, s, ((struct plan_step *)b->computes.v[i])->num);
 }
 
-static int
-cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
-
-	return x < y ? -1 : x > y;
-}
-
 /* Units in the order their steps are numbered: level, host, placement. */
 static int
 cmp_unit(const void *a, const void *b)
@@ -652,8 +694,8 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 		const struct outfile *f = os->files.v[i];
 		struct unit *u;
 
-		if (f->host == NULL || (u = hash_get(b.g.by_key,
-		    unit_key(a, f->host, f->zinst))) == NULL)
+		if (f->host == NULL || (u = unit_at(&b.g, f->host,
+		    f->zinst)) == NULL)
 			continue;
 		vec_push(a, &u->arts, (void *)f);
 	}
@@ -716,12 +758,7 @@ plan_build(const struct ir *ir, const struct outset *os, struct diag *d)
 		    ir->nimages]);
 	}
 	discover(&b);
-	for (i = 0; i < b.steps.n; i++) {
-		struct plan_step *s = b.steps.v[i];
-
-		if (s->nafter > 1)
-			qsort(s->after, s->nafter, sizeof(int), cmp_int);
-	}
+	set_after(&b);
 	p = arena_alloc(a, sizeof(*p));
 	p->ir = ir;
 	p->steps = (struct plan_step **)b.steps.v;
