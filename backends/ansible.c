@@ -41,7 +41,7 @@
 #include <string.h>
 
 #include "backend.h"
-#include "../compiler/sha256.h"
+#include "../compiler/digest.h"
 #include "../compiler/plan.h"
 
 /* ---- YAML and shell quoting */
@@ -628,8 +628,12 @@ playbook(const struct ir *ir, const struct plan *plan, struct outset *os)
 	sb_free(&sb);
 	out_add(os, ART_ROLLOUT, "ansible/steps.yml", steps_text,
 	    strlen(steps_text), 0644, 0);
-	for (i = 0; i < ir->nhosts; i++)
+	for (i = 0; i < ir->nhosts; i++) {
+		struct arena_mark m = arena_mark(ir->arena);
+
 		host_vars(ir, plan, os, ir->hosts[i], &per[i]);
+		arena_release(ir->arena, m);	/* one file's strings */
+	}
 }
 
 /*

@@ -258,8 +258,12 @@ connect_emit(const struct ir *ir, struct outset *os, struct diag *d,
 	(void)d;
 	for (i = 0; i < ir->nsinsts; i++)
 		if (ir->sinsts[i]->env_file != NULL &&
-		    ir->sinsts[i]->nout > 0)
+		    ir->sinsts[i]->nout > 0) {
+			struct arena_mark m = arena_mark(ir->arena);
+
 			emit_sinst(ir, os, ir->sinsts[i], eo);
+			arena_release(ir->arena, m);	/* its file's strings */
+		}
 	return 0;
 }
 

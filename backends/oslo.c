@@ -88,6 +88,8 @@ struct frag {
 	struct hash		*index;		/* "section\nkey" -> nopt */
 	struct hash		*reported;	/* errors made once per
 						 * service, not per instance */
+	struct arena		*keep;		/* ...and its keys: not
+						 * released with the place */
 	const struct ir_use	*ks;		/* the keystone login of its
 						 * services, once one is seen */
 	const struct ir_sinst	*ks_si;
@@ -911,7 +913,7 @@ merge_config(struct frag *f, const struct ir_sinst *si)
 static int
 once(struct frag *f, const struct nopt *o, const char *what)
 {
-	return hash_put(f->reported, arena_printf(f->a, "%s\n%s\n%s\n%s",
+	return hash_put(f->reported, arena_printf(f->keep, "%s\n%s\n%s\n%s",
 	    what, o->service->name, o->section, o->key), (void *)o);
 }
 
@@ -1104,7 +1106,9 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
     const struct emit_opts *eo)
 {
 	struct hash *byplace = hash_new(ir->arena);
-	struct hash *reported = hash_new(ir->arena);	/* once per service */
+	/* what outlives one place's strings, released after each */
+	struct arena *keep = arena_child(ir->arena);
+	struct hash *reported = hash_new(keep);		/* once per service */
 	struct vec frags = { 0 };
 	size_t i, j;
 
@@ -1128,6 +1132,7 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 			f->project = ri->project;
 			f->index = hash_new(ir->arena);
 			f->reported = reported;
+			f->keep = keep;
 			hash_put(byplace, key, f);
 			vec_push(ir->arena, &frags, f);
 		}
@@ -1135,6 +1140,7 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 	}
 	for (i = 0; i < frags.n; i++) {
 		struct frag *f = frags.v[i];
+		struct arena_mark m = arena_mark(ir->arena);
 		int before = diag_mark(d);
 
 		for (j = 0; j < f->sis.n; j++)
@@ -1151,6 +1157,7 @@ run(const struct ir *ir, struct diag *d, struct outset *os,
 		}
 		if (os != NULL && diag_since(d, before) == 0)
 			write_frag(f, os);
+		arena_release(ir->arena, m);	/* the place is done */
 	}
 }
 

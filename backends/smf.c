@@ -1081,6 +1081,7 @@ smf_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		return 1;
 	for (i = 0; i < ir->nsinsts; i++) {
 		const struct ir_sinst *si = ir->sinsts[i];
+		struct arena_mark m = arena_mark(a);
 		const char *path;
 		xmlBufferPtr buf;
 
@@ -1118,6 +1119,7 @@ smf_emit(const struct ir *ir, struct outset *os, struct diag *d,
 			f->fmri = si->service->smf_fmri;
 		}
 		xmlBufferFree(buf);
+		arena_release(a, m);	/* one manifest's strings */
 	}
 	if (dtd != NULL)
 		xmlFreeDtd(dtd);

@@ -1,12 +1,11 @@
 /*
- * uuid.h -- SHA-1 and name-based (version 5) UUIDs, RFC 4122 section 4.3.
+ * uuid.h -- name-based (version 5) UUIDs, RFC 4122 section 4.3.
  */
 #ifndef ZTOPO_UUID_H
 #define ZTOPO_UUID_H
 
 #include <stddef.h>
 
-void	sha1(const void *, size_t, unsigned char[20]);
 /*
  * The version 5 UUID of NAME in namespace NS ("xxxxxxxx-xxxx-...", lower
  * case), written to OUT as 36 lowercase characters and a NUL.  0, or -1

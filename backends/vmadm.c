@@ -722,59 +722,6 @@ build(struct payload *p)
 	return root;
 }
 
-static int
-cmp_key(const void *a, const void *b)
-{
-	return strcmp(((const struct payload_key *)a)->name,
-	    ((const struct payload_key *)b)->name);
-}
-
-/* The top-level keys of ROOT, sorted, with their types: what a consumer
- * of the payload artifact (the playbook) needs without re-parsing it. */
-static struct payload_key *
-payload_keys(struct arena *a, json_t *root, size_t *n)
-{
-	struct payload_key *k = arena_alloc(a,
-	    (json_object_size(root) + 1) * sizeof(*k));
-	const char *key;
-	json_t *v;
-
-	*n = 0;
-	json_object_foreach(root, key, v) {
-		struct payload_key *pk = &k[(*n)++];
-
-		pk->name = arena_strdup(a, key);
-		switch (json_typeof(v)) {
-		case JSON_STRING:
-			pk->type = PK_STRING;
-			pk->empty = json_string_length(v) == 0;
-			break;
-		case JSON_INTEGER:
-		case JSON_REAL:
-			pk->type = PK_INTEGER;
-			pk->empty = json_integer_value(v) == 0;
-			break;
-		case JSON_TRUE:
-		case JSON_FALSE:
-		case JSON_NULL:
-			pk->type = PK_BOOLEAN;
-			pk->empty = !json_is_true(v);
-			break;
-		case JSON_OBJECT:
-			pk->type = PK_OBJECT;
-			pk->empty = json_object_size(v) == 0;
-			break;
-		case JSON_ARRAY:
-			pk->type = PK_ARRAY;
-			pk->empty = json_array_size(v) == 0;
-			break;
-		}
-	}
-	if (*n > 1)
-		qsort(k, *n, sizeof(*k), cmp_key);
-	return k;
-}
-
 json_t *
 vmadm_payload(const struct ir *ir, const struct ir_zinst *zi,
     const struct emit_opts *eo, struct diag *d, const char **uuid,
@@ -814,23 +761,31 @@ first_secret(const struct ir_zone *z)
 	return NULL;
 }
 
+/* jansson's writer, into a strbuf */
+static int
+dump_to(const char *buf, size_t len, void *sb)
+{
+	sb_putn(sb, buf, len);
+	return 0;
+}
+
 static int
 vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
     const struct emit_opts *eo)
 {
 	int errors = diag_mark(d);
+	struct strbuf sb;
 	size_t i;
 
+	sb_init(&sb);
 	for (i = 0; i < ir->nzinsts; i++) {
 		const struct ir_zinst *zi = ir->zinsts[i];
+		struct arena_mark m = arena_mark(ir->arena);
 		const struct ir_kv *secret;
-		struct payload_key *keys;
 		struct outfile *f;
 		const char *path, *uuid;
-		size_t nkeys;
 		json_t *root;
-		char *text;
-		int has_secret;
+		int has_secret, rc;
 
 		if (zi->zone->image == NULL)
 			continue;
@@ -839,32 +794,33 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		if ((root = vmadm_payload(ir, zi, eo, d, &uuid,
 		    &has_secret)) == NULL)
 			continue;
-		text = json_dumps(root, JSON_INDENT(2) | JSON_SORT_KEYS);
-		keys = payload_keys(ir->arena, root, &nkeys);
+		sb.len = 0;
+		rc = json_dump_callback(root, dump_to, &sb, JSON_INDENT(2) |
+		    JSON_SORT_KEYS);
 		json_decref(root);
-		if (text == NULL) {
+		if (rc != 0) {
 			diag_error(d, zi->loc, "internal error: cannot build the "
 			    "vmadm payload of zone \"%s\" on host \"%s\"",
 			    zi->zone->name, zi->host->name);
 			continue;
 		}
-		f = out_add(os, ART_PAYLOAD, path, arena_printf(ir->arena,
-		    "%s\n", text), strlen(text) + 1, has_secret ? 0600 : 0644,
-		    has_secret);
-		free(text);
+		sb_putc(&sb, '\n');
+		f = out_add(os, ART_PAYLOAD, path, sb.buf, sb.len, has_secret ?
+		    0600 : 0644, has_secret);
 		f->host = zi->host;
 		f->zinst = zi;
 		f->apply = APPLY_CREATE;
-		f->zone_uuid = uuid;
+		f->zone_uuid = out_keep(f, uuid);
 		f->zpool = "zones";	/* vmadm's default: ztopo sets none */
-		f->keys = keys;
-		f->nkeys = nkeys;
 		if (has_secret && (secret = first_secret(zi->zone)) != NULL)
 			diag_warning(d, W_SECRET_PAYLOAD,
 			    secret->val.loc, "%s carries secret "
 			    "\"%s\"; it is written with mode 0600", path,
 			    secret->val.secret->name);
+		/* the payload's strings are not needed any more */
+		arena_release(ir->arena, m);
 	}
+	sb_free(&sb);
 	return diag_since(d, errors);
 }
 

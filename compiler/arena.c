@@ -2,6 +2,13 @@
  * arena.c -- one bump allocator per run.  The syntax tree, the IR and
  * every string live here and are freed together at the end, so no pass
  * has cleanup paths.
+ *
+ * Two refinements keep the memory of a large compile close to what it
+ * keeps: a pass that makes many short-lived strings (one output file's
+ * worth) releases them at once back to a mark (arena_mark, arena_release),
+ * and what must outlive such a release lives in a child arena
+ * (arena_child: freed with its parent, never released by the parent's
+ * marks).
  */
 #include <stdarg.h>
 #include <stdio.h>
@@ -44,6 +51,7 @@ struct chunk {
 
 struct arena {
 	struct chunk	*head;
+	struct arena	*kids, *next;	/* child arenas, freed with it */
 };
 
 void *
@@ -83,7 +91,47 @@ arena_new(void)
 	struct arena *a = xmalloc(sizeof(*a));
 
 	a->head = NULL;
+	a->kids = a->next = NULL;
 	return a;
+}
+
+struct arena *
+arena_child(struct arena *parent)
+{
+	struct arena *a = arena_new();
+
+	a->next = parent->kids;
+	parent->kids = a;
+	return a;
+}
+
+struct arena_mark
+arena_mark(struct arena *a)
+{
+	struct arena_mark m;
+
+	m.chunk = a->head;
+	m.used = a->head != NULL ? a->head->used : 0;
+	return m;
+}
+
+void
+arena_release(struct arena *a, struct arena_mark m)
+{
+	struct chunk *c;
+
+	while (a->head != m.chunk) {
+		c = a->head;
+		a->head = c->next;
+		UNPOISON(c->data, c->size);
+		free(c);
+	}
+	if ((c = a->head) != NULL) {
+		/* poisoned, so that a pointer kept past the release is
+		 * caught by ASan, not read as garbage */
+		POISON((char *)c->data + m.used, c->size - m.used);
+		c->used = m.used;
+	}
 }
 
 void
@@ -93,6 +141,12 @@ arena_free(struct arena *a)
 
 	if (a == NULL)
 		return;
+	while (a->kids != NULL) {
+		struct arena *k = a->kids;
+
+		a->kids = k->next;
+		arena_free(k);
+	}
 	for (c = a->head; c != NULL; c = n) {
 		n = c->next;
 		UNPOISON(c->data, c->size);

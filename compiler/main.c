@@ -153,8 +153,13 @@ check_backends(struct ir *ir, void *arg)
 	size_t i;
 
 	for (i = 0; backends[i] != NULL; i++)
-		if (backends[i]->check != NULL)
+		if (backends[i]->check != NULL) {
+			/* a check keeps nothing but its diagnostics */
+			struct arena_mark m = arena_mark(ir->arena);
+
 			backends[i]->check(ir, d);
+			arena_release(ir->arena, m);
+		}
 }
 
 /* The lock of the description being built (build). */
@@ -236,8 +241,13 @@ emit_all(const struct ir *ir, struct outset *os, struct diag *d,
 	size_t i;
 
 	for (i = 0; backends[i] != NULL; i++)
-		if (backends[i]->emit != NULL)
+		if (backends[i]->emit != NULL) {
+			/* what a backend keeps is in the set's own arena */
+			struct arena_mark m = arena_mark(ir->arena);
+
 			backends[i]->emit(ir, os, d, eo);
+			arena_release(ir->arena, m);
+		}
 	return diag_failed(d) ? -1 : 0;
 }
 
@@ -399,24 +409,33 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 	    o->zone != NULL) == -1)
 		return diag_failed(d) ? EXIT_INPUT : EXIT_USAGE;
 	out_init(&os, a);
+	os.redacted = o->emit.redact;
+	os.diff = o->diff;
+	/* -o: each file goes to the tree as it is made, not kept */
+	if (o->outdir != NULL && out_open_tree(&os, o->outdir, o->check,
+	    stdout) == -1)
+		return EXIT_USAGE;
 	/* --zone writes no file: warnings about written files are noise */
 	d->quiet_warnings = o->zone != NULL;
 	rc = emit_all(ir, &os, d, &o->emit);
 	d->quiet_warnings = 0;
-	if (rc == -1)
+	if (rc == -1) {
+		if (o->outdir != NULL)
+			out_close_tree(&os, 0);
 		return EXIT_INPUT;
+	}
 	if (o->zone != NULL)
 		return print_zone(a, d, ir, &os, o);
 	secrets_gitignore(&os);
 	out_manifest(&os);
-	os.redacted = o->emit.redact;
-	os.diff = o->diff;
 	/* the lock first: the tree never holds an address it does not */
 	if (o->check)
 		lock_changed_report = lock_report(the_lock, o->diff);
-	else if (lock_write(the_lock) == -1)
+	else if (lock_write(the_lock) == -1) {
+		out_close_tree(&os, 0);
 		return EXIT_USAGE;
-	rc = out_write_tree(&os, o->outdir, o->check, stdout);
+	}
+	rc = out_close_tree(&os, 1);
 	if (rc == -1)
 		return EXIT_USAGE;
 	return rc == 1 || lock_changed_report ? EXIT_CHANGED : EXIT_OK;

@@ -8,9 +8,11 @@
  * service instance it belongs to, where it is installed and as whom, the
  * FMRI it defines, how it is applied, and for a zone's payload the
  * identity vmadm will know it by.  The plan, the playbook and
- * `compile --zone' read these fields; nothing re-parses the bytes.  The
- * driver writes the whole set safely (out_write_tree) -- or nothing at
- * all when any backend reported an error.
+ * `compile --zone' read these fields; nothing re-parses the bytes.  With
+ * a tree open (out_open_tree), each file goes to it as it is published
+ * and its bytes are not kept; the driver swaps the whole tree in once
+ * every backend succeeded (out_close_tree) -- or writes nothing at all
+ * when any backend reported an error.
  */
 #ifndef ZTOPO_OUTPUT_H
 #define ZTOPO_OUTPUT_H
@@ -62,18 +64,19 @@ enum art_apply {
 	APPLY_RUN	/* installed, then run */
 };
 
-/* A top-level key of a vmadm payload, and what its value is. */
-enum pk_type { PK_STRING, PK_INTEGER, PK_BOOLEAN, PK_OBJECT, PK_ARRAY };
-struct payload_key {
-	const char	*name;
-	enum pk_type	 type;
-	int		 empty;		/* "", 0, false, {} or [] */
-};
+/* A file against the old tree's (tree.c). */
+enum out_state { OUT_NEW, OUT_SAME, OUT_CHANGED };
 
 struct outfile {
+	struct arena		*arena;		/* the outset's (out_keep) */
 	const char		*path;		/* relative, '/'-separated */
-	char			*data;		/* arena-owned */
+	char			*data;		/* arena-owned; NULL once a tree
+						 * has it (but --check --diff
+						 * keeps what changed) */
 	size_t			 len;
+	const char		*hash;		/* SHA-256, hex, once a tree has
+						 * it; else NULL */
+	enum out_state		 state;		/* once a tree has it */
 	unsigned		 mode;		/* 0644, 0600, 0700, ... */
 	int			 secret;	/* holds a secret value */
 	enum art_kind		 kind;
@@ -90,8 +93,6 @@ struct outfile {
 						 * it defines */
 	const char		*zone_uuid;	/* ART_PAYLOAD: vmadm's uuid */
 	const char		*zpool;		/* ART_PAYLOAD: its pool */
-	const struct payload_key *keys;		/* ART_PAYLOAD: sorted */
-	size_t			 nkeys;
 	int			 before_start;	/* ART_BOOTSTRAP */
 	struct outfile		*companion;	/* the secrets it reads when it
 						 * is applied (out_add_split) */
@@ -108,8 +109,11 @@ int	out_is_secret(const struct outfile *);
 /* MANIFEST's line for a secret file, before its path (not hashed). */
 #define SECRET_LINE	"# secret, not hashed: "
 
+struct tree;
+
 struct outset {
 	struct arena	*arena;
+	struct tree	*tree;		/* open: files go there (tree.c) */
 	struct vec	 files;		/* struct outfile *, in emit order */
 	struct hash	*index;		/* path -> struct outfile * */
 	int		 redacted;	/* secrets are placeholders */
@@ -123,10 +127,19 @@ struct emit_opts {
 	const char	*smf_dtd;	/* validate manifests against it */
 };
 
-void		 out_init(struct outset *, struct arena *);
 /*
- * Publish an artifact of KIND: data is copied; the caller fills in the
- * fields its kind has.  Adding a path twice is a bug (aborts).
+ * The set keeps its files in an arena of its own, a child of A: a backend
+ * may release what it allocated in A for one file (arena_release) once
+ * it is published.  So every string an artifact's fields point to is
+ * the IR's, a literal, or kept in the set's arena: out_for and
+ * out_companion_for copy DEST; out_keep copies the rest.
+ */
+void		 out_init(struct outset *, struct arena *a);
+const char	*out_keep(const struct outfile *, const char *);
+/*
+ * Publish an artifact of KIND: data is copied, or with a tree open handed
+ * to it; the caller fills in the fields its kind has.  Adding a path
+ * twice is a bug (aborts).
  */
 struct outfile	*out_add(struct outset *, enum art_kind, const char *path,
 		    const char *data, size_t len, unsigned mode, int secret);
@@ -157,16 +170,26 @@ void		 out_for(struct outfile *, const struct ir_sinst *,
 void	out_sort(struct outset *);
 /* Add MANIFEST: sha256sum lines for every file so far. */
 void	out_manifest(struct outset *);
-/*
- * Replace DIR by the set, atomically; unchanged files keep their mtime.
- * CHECK_ONLY: write nothing; list differences on REPORT and return 1 if
- * the tree would change.  0: done (or no change), -1: error (printed).
- */
 /* udiff.c: A (named LA) to B (named LB) as diff -u shows it; 1 when the
  * difference is too large to show, and it says so */
 int	udiff(FILE *, const char *la, const char *a, size_t alen,
 	    const char *lb, const char *b, size_t blen);
-int	out_write_tree(struct outset *, const char *dir, int check_only,
+/*
+ * tree.c: from now on, OS's files replace DIR, atomically; unchanged
+ * files keep their inode and mtime.  CHECK_ONLY: write nothing; list the
+ * differences on REPORT.  Errors are kept until out_close_tree; -1 only
+ * when not even that could start.  The emit options redacted and diff
+ * must be set before.
+ */
+int	out_open_tree(struct outset *, const char *dir, int check_only,
 	    FILE *report);
+void	tree_add(struct tree *, struct outfile *, const char *data,
+	    size_t len);
+/*
+ * COMMIT: every file is published: swap the new tree in (0, or for
+ * CHECK_ONLY 1 when the tree would change).  Else (the backends failed)
+ * drop it, silently.  -1: an error, printed.
+ */
+int	out_close_tree(struct outset *, int commit);
 
 #endif

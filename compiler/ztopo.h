@@ -33,7 +33,16 @@ enum exit_status {
 struct arena;
 
 struct arena	*arena_new(void);
-void		 arena_free(struct arena *);
+void		 arena_free(struct arena *);	/* and its children */
+/* An arena freed with PARENT; releasing PARENT's marks leaves it be. */
+struct arena	*arena_child(struct arena *parent);
+/* Everything allocated after a mark goes at once when it is released. */
+struct arena_mark {
+	void		*chunk;
+	size_t		 used;
+};
+struct arena_mark arena_mark(struct arena *);
+void		 arena_release(struct arena *, struct arena_mark);
 void		*arena_alloc(struct arena *, size_t);	/* zeroed */
 char		*arena_strdup(struct arena *, const char *);
 char		*arena_strndup(struct arena *, const char *, size_t);

@@ -10,7 +10,8 @@
 #          generated playbook uses), graphviz, clang with libFuzzer's
 #          runtime (libclang-rt-14-dev, only recommended by clang) for
 #          the fuzz target, vim and man-db (make install's syntax file
-#          and man pages are loaded by them), mandoc (its -T lint)
+#          and man pages are loaded by them), mandoc (its -T lint), strace
+#          (the order of the calls that make a tree durable)
 #   e2e    what tests/t/e2e-boot.sh runs the dev target with: Debian's
 #          Zed services (keystone, glance, placement, neutron, nova's
 #          control plane), RabbitMQ, memcached, uwsgi's python3 plugin,
@@ -27,7 +28,7 @@
 # through sudo; fails with a clear message when neither is possible.
 set -euo pipefail
 
-build_pkgs=(gcc make flex bison pkg-config libjansson-dev libxml2-dev)
+build_pkgs=(gcc make flex bison pkg-config libjansson-dev libxml2-dev libssl-dev)
 # python3-keystoneauth1 and python3-oslo.config come with python3-nova but
 # tests/lib/check-*-conf.py import them directly, so name them; the option
 # registries (tests/gen-oslo-options.py) need every project ztopo writes
@@ -37,7 +38,7 @@ test_pkgs=(clang libclang-rt-14-dev libxml2-utils mariadb-server mariadb-client
   python3 python3-nova python3-keystone python3-glance python3-glance-store
   python3-placement python3-neutron python3-osprofiler
   python3-keystonemiddleware python3-keystoneauth1 python3-oslo.config
-  ansible graphviz vim man-db mandoc patch)
+  ansible graphviz vim man-db mandoc patch strace)
 e2e_pkgs=(iproute2 util-linux mariadb-server mariadb-client rabbitmq-server
   memcached uwsgi-core uwsgi-plugin-python3 keystone glance-api placement-api
   neutron-server nova-api nova-scheduler nova-conductor nova-consoleproxy

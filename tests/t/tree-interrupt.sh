@@ -3,8 +3,11 @@
 # removes the staging directory, leaves the old tree as it was (bytes,
 # inodes, modes, mtimes),
 # and then dies of the signal (exit 128+N).  The signal is delivered from
-# inside the write, at ztopo's first fsync(2), by a small LD_PRELOAD shim,
-# so the test is deterministic.  A staging directory left by a run killed
+# inside the write by a small LD_PRELOAD shim, so the test is
+# deterministic: at the Nth file ztopo puts in the staging directory
+# (written, openat(2) with O_EXCL, or hard-linked from the old tree,
+# linkat(2): the first, and one in the middle), and at the syncfs(2) that
+# makes the staged tree durable just before the swap.  A staging directory left by a run killed
 # with SIGKILL is removed by the next write, which says so.
 set -u
 cd "$TMPDIR" || exit 1
@@ -13,20 +16,58 @@ command -v cc >/dev/null || { echo "SKIP: no C compiler for the LD_PRELOAD shim"
 cat >shim.c <<'C'
 #define _GNU_SOURCE
 #include <dlfcn.h>
+#include <fcntl.h>
 #include <signal.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <unistd.h>
-int
-fsync(int fd)
-{
-	static int done;
-	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "fsync");
-	const char *s = getenv("SHIM_SIGNAL");
 
-	if (!done && s != NULL) {
-		done = 1;
+/* SHIM_SIGNAL at the SHIM_AT'th file staged (0: at syncfs) */
+static void
+maybe(int at_sync)
+{
+	static int n;
+	const char *s = getenv("SHIM_SIGNAL"), *at = getenv("SHIM_AT");
+
+	if (s == NULL || at == NULL)
+		return;
+	if (at_sync ? atoi(at) == 0 : ++n == atoi(at))
 		kill(getpid(), atoi(s));
-	}
+}
+
+int
+openat(int dfd, const char *path, int flags, ...)
+{
+	int (*real)(int, const char *, int, ...) =
+	    (int (*)(int, const char *, int, ...))dlsym(RTLD_NEXT, "openat");
+	va_list ap;
+	int mode;
+
+	va_start(ap, flags);
+	mode = va_arg(ap, int);
+	va_end(ap);
+	if ((flags & O_CREAT) && (flags & O_EXCL))
+		maybe(0);
+	return real(dfd, path, flags, mode);
+}
+
+int
+linkat(int ofd, const char *old, int nfd, const char *new, int flags)
+{
+	int (*real)(int, const char *, int, const char *, int) =
+	    (int (*)(int, const char *, int, const char *, int))
+	    dlsym(RTLD_NEXT, "linkat");
+
+	maybe(0);
+	return real(ofd, old, nfd, new, flags);
+}
+
+int
+syncfs(int fd)
+{
+	int (*real)(int) = (int (*)(int))dlsym(RTLD_NEXT, "syncfs");
+
+	maybe(1);
 	return real(fd);
 }
 C
@@ -39,15 +80,19 @@ fail=0
 before=$(snap out)
 sed -i "s/memory 2G;/memory 3G;/" openstack.zt
 
+nfiles=$(find out -type f | wc -l)
 for sig in TERM INT HUP; do
 	n=$(kill -l "$sig")
-	(trap - INT; SHIM_SIGNAL=$n LD_PRELOAD=$PWD/shim.so exec "$BIN" compile dev.zt --redact -o out) 2>err
-	st=$?
-	[ $st = $((128 + n)) ] || { echo "SIG$sig: exit $st, expected $((128 + n))"; cat err; fail=1; }
-	grep -q 'interrupted; out left unchanged' err || { echo "SIG$sig: message:"; cat err; fail=1; }
-	[ "$before" = "$(snap out)" ] || { echo "SIG$sig: tree changed"; fail=1; }
-	left=$(find . -maxdepth 1 -name '.out.ztopo-*')
-	[ -z "$left" ] || { echo "SIG$sig: staging left behind: $left"; fail=1; }
+	for at in 1 $((nfiles / 2)) 0; do
+		what="SIG$sig at ${at/#0/syncfs}"
+		(trap - INT; SHIM_SIGNAL=$n SHIM_AT=$at LD_PRELOAD=$PWD/shim.so exec "$BIN" compile dev.zt --redact -o out) 2>err
+		st=$?
+		[ $st = $((128 + n)) ] || { echo "$what: exit $st, expected $((128 + n))"; cat err; fail=1; }
+		grep -q 'interrupted; out left unchanged' err || { echo "$what: message:"; cat err; fail=1; }
+		[ "$before" = "$(snap out)" ] || { echo "$what: tree changed"; fail=1; }
+		left=$(find . -maxdepth 1 -name '.out.ztopo-*')
+		[ -z "$left" ] || { echo "$what: staging left behind: $left"; fail=1; }
+	done
 done
 
 # a run killed outright leaves its staging directory; the next one cleans

@@ -12,7 +12,7 @@
 #include <unistd.h>
 
 #include "ir.h"
-#include "sha256.h"
+#include "digest.h"
 
 static int passed, failed;
 

@@ -1,0 +1,1037 @@
+/*
+ * tree.c -- writing an output set as a directory tree, file by file as
+ * the backends publish them.
+ *
+ * A compile either replaces the whole output directory or leaves it
+ * untouched:
+ *  - out_open_tree, before the backends run, locks the parent (writers
+ *    of one directory are serialised, flock(2)), removes staging
+ *    directories a killed run left, and reads the old tree: its MANIFEST
+ *    and a walk of what is there;
+ *  - each file, as it is published (out_add), is compared with the old
+ *    tree's.  The first that differs creates the staging directory, a
+ *    sibling of the tree (.<dir>.ztopo-new.XXXXXX, on the same file
+ *    system); from then on every file goes there: a file whose bytes and
+ *    mode did not change is hard-linked from the old tree, so it keeps
+ *    its inode and mtime (make, rsync and git stay quiet), or where no
+ *    link can be made copied with its old times; any other is written.
+ *    Its bytes are not kept: the memory of a compile does not grow with
+ *    the tree it writes;
+ *  - out_close_tree, once every backend succeeded and the lock file is
+ *    written, makes the staged tree durable with one syncfs(2) of its
+ *    file system (not an fsync per file), swaps it in with one
+ *    renameat2(RENAME_EXCHANGE) -- readers see the old tree or the new
+ *    one, never a mixture; where the file system cannot exchange, two
+ *    renames, the old tree kept aside until the new one is in place --
+ *    and fsyncs the parent, so once it returns the new tree survives a
+ *    crash.  Killed at any moment before, the old tree is as it was;
+ *  - when nothing changed no staging directory is ever made, and the
+ *    cost is that of reading and hashing the old tree's files once;
+ *  - SIGINT, SIGTERM and SIGHUP from out_open_tree on remove the staging
+ *    directory and leave the old tree as it was; after the swap they
+ *    wait until the old tree is removed; then the signal is delivered;
+ *  - the tree carries a MANIFEST (sha256sum format) of every file ztopo
+ *    wrote; a directory that holds anything else -- or that is not empty
+ *    and has no MANIFEST -- is not ztopo's to replace, and is refused.
+ *    A file whose bytes differ from what MANIFEST hashed was edited by
+ *    hand: it is refused too, as the edit would be lost.
+ *
+ * Messages are kept until out_close_tree: a compile whose backends
+ * failed prints only their errors, and writes nothing.
+ */
+#define _GNU_SOURCE
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/file.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "digest.h"
+#include "output.h"
+
+/* ---- signals: noted while staging, acted on between files */
+
+static volatile sig_atomic_t caught;
+static const int catch_sigs[] = { SIGINT, SIGTERM, SIGHUP };
+#define NCATCH	(sizeof(catch_sigs) / sizeof(catch_sigs[0]))
+static struct sigaction saved_sa[NCATCH];
+
+static void
+on_signal(int sig)
+{
+	caught = sig;
+}
+
+static void
+catch_signals(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	caught = 0;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_signal;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < NCATCH; i++) {
+		sigaction(catch_sigs[i], NULL, &saved_sa[i]);
+		/* a signal ignored by our parent (nohup, &) stays ignored */
+		if (saved_sa[i].sa_handler != SIG_IGN)
+			sigaction(catch_sigs[i], &sa, NULL);
+	}
+}
+
+/* Restore the old dispositions; deliver a signal caught meanwhile. */
+static void
+release_signals(void)
+{
+	size_t i;
+
+	for (i = 0; i < NCATCH; i++)
+		sigaction(catch_sigs[i], &saved_sa[i], NULL);
+	if (caught) {
+		int sig = caught;
+
+		caught = 0;
+		raise(sig);
+	}
+}
+
+/* ---- file helpers, relative to directory descriptors */
+
+static char *
+read_at(int dfd, const char *path, size_t *len, mode_t *mode,
+    struct stat *stp)
+{
+	struct stat st;
+	char *buf;
+	ssize_t n;
+	size_t got = 0;
+	int fd;
+
+	if ((fd = openat(dfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode)) {
+		close(fd);
+		errno = EINVAL;
+		return NULL;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		n = read(fd, buf + got, (size_t)st.st_size - got);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	buf[got] = '\0';
+	*len = got;
+	if (mode != NULL)
+		*mode = st.st_mode & 07777;
+	if (stp != NULL)
+		*stp = st;
+	return buf;
+}
+
+/* Remove NAME under DFD and everything below it. */
+static int
+rm_at(int dfd, const char *name)
+{
+	struct dirent *de;
+	struct stat st;
+	DIR *d;
+	int fd, rc = 0;
+
+	if (fstatat(dfd, name, &st, AT_SYMLINK_NOFOLLOW) == -1)
+		return errno == ENOENT ? 0 : -1;
+	if (!S_ISDIR(st.st_mode))
+		return unlinkat(dfd, name, 0);
+	fd = openat(dfd, name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1)
+		return -1;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return -1;
+	}
+	while ((de = readdir(d)) != NULL) {
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		if (de->d_type != DT_DIR && de->d_type != DT_UNKNOWN) {
+			if (unlinkat(fd, de->d_name, 0) == -1 && errno != ENOENT)
+				rc = -1;
+		} else if (rm_at(fd, de->d_name) == -1)
+			rc = -1;
+	}
+	closedir(d);
+	if (unlinkat(dfd, name, AT_REMOVEDIR) == -1)
+		rc = -1;
+	return rc;
+}
+
+/* ---- where DIR is: its parent, and its name in the parent */
+
+struct place {
+	char		*parent;	/* path of the parent directory */
+	char		*base;		/* DIR's name in it */
+	int		 pfd;		/* the parent, open */
+};
+
+static int
+mkdir_p(char *path)
+{
+	char *p;
+
+	for (p = strchr(path + 1, '/'); ; p = strchr(p + 1, '/')) {
+		if (p != NULL)
+			*p = '\0';
+		if (mkdir(path, 0755) == -1 && errno != EEXIST) {
+			if (p != NULL)
+				*p = '/';
+			return -1;
+		}
+		if (p == NULL)
+			return 0;
+		*p = '/';
+	}
+}
+
+/* The tree being written. */
+struct tree {
+	struct arena	*arena;
+	struct outset	*os;
+	const char	*dir;		/* as given, for messages */
+	struct place	 pl;
+	int		 dfd;		/* the old tree, or -1 */
+	int		 exists;
+	int		 check_only;
+	int		 catching;	/* catch_signals() was called */
+	int		 failed;	/* refused, or a system error */
+	FILE		*report;
+	FILE		*err;		/* messages, until out_close_tree */
+	char		*errbuf;
+	size_t		 errlen;
+	struct vec	 old;		/* paths the old MANIFEST lists */
+	struct hash	*hashes;	/* ...hashed there: path -> hex */
+	struct hash	*edited;	/* old files MANIFEST no longer hashes */
+	/* staging */
+	const char	*stage;		/* its name in the parent, or NULL */
+	int		 sfd;
+	struct hash	*dirs;		/* directories made in it */
+	const char	*failed_at;	/* what failed, for the message */
+	int		 umask;
+};
+
+static int
+locate(struct tree *t)
+{
+	struct arena *a = t->arena;
+	struct place *pl = &t->pl;
+	char *d = arena_strdup(a, t->dir), *slash;
+
+	slash = strrchr(d, '/');
+	pl->base = slash ? slash + 1 : d;
+	if (strcmp(pl->base, ".") == 0 || strcmp(pl->base, "..") == 0 ||
+	    pl->base[0] == '\0') {
+		/* "out/..", ".", "/": name the directory by its real path */
+		char *real = realpath(d, NULL);
+
+		if (real == NULL) {
+			fprintf(t->err, "ztopo: %s: %s\n", t->dir,
+			    strerror(errno));
+			return -1;
+		}
+		d = arena_strdup(a, real);
+		free(real);
+		if (strcmp(d, "/") == 0) {
+			fprintf(t->err, "ztopo: refusing to replace /\n");
+			return -1;
+		}
+		slash = strrchr(d, '/');
+		pl->base = slash + 1;
+	}
+	if (slash == NULL)
+		pl->parent = arena_strdup(a, ".");
+	else if (slash == d)
+		pl->parent = arena_strdup(a, "/");
+	else
+		pl->parent = arena_strndup(a, d, (size_t)(slash - d));
+	pl->pfd = open(pl->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (pl->pfd == -1 && errno == ENOENT && t->check_only)
+		return 0;	/* nothing there yet; --check creates nothing */
+	if (pl->pfd == -1 && errno == ENOENT) {
+		if (mkdir_p(pl->parent) == -1) {
+			fprintf(t->err, "ztopo: cannot create %s: %s\n",
+			    pl->parent, strerror(errno));
+			return -1;
+		}
+		pl->pfd = open(pl->parent, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	}
+	if (pl->pfd == -1) {
+		fprintf(t->err, "ztopo: %s: %s\n", pl->parent, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+/* Remove staging directories of DIR that a killed run left behind. */
+static void
+remove_stale(struct tree *t)
+{
+	const struct place *pl = &t->pl;
+	char *pfx = arena_printf(t->arena, ".%s.ztopo-", pl->base);
+	size_t n = strlen(pfx);
+	struct dirent *de;
+	DIR *d;
+	int fd;
+
+	if ((fd = openat(pl->pfd, ".", O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1)
+		return;
+	if ((d = fdopendir(fd)) == NULL) {
+		close(fd);
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *rest = de->d_name + n;
+
+		if (strncmp(de->d_name, pfx, n) != 0 ||
+		    (strncmp(rest, "new.", 4) != 0 &&
+		    strncmp(rest, "old.", 4) != 0) || strlen(rest) != 10)
+			continue;
+		if (rm_at(pl->pfd, de->d_name) == 0)
+			fprintf(t->err, "ztopo: removed %s/%s, left by an "
+			    "interrupted run\n", pl->parent, de->d_name);
+	}
+	closedir(d);
+}
+
+/* A fresh staging directory's name (mkdtemp(3) in the parent). */
+static char *
+make_stage(struct tree *t, const char *tag, int create)
+{
+	char *path = arena_printf(t->arena, "%s/.%s.ztopo-%s.XXXXXX",
+	    t->pl.parent, t->pl.base, tag);
+
+	if (mkdtemp(path) == NULL)
+		return NULL;
+	if (!create && rmdir(path) == -1)
+		return NULL;
+	return strrchr(path, '/') + 1;
+}
+
+/* ---- the old tree: may it be replaced? */
+
+struct walk {
+	struct tree	*t;
+	struct hash	*listed;	/* paths in the old MANIFEST */
+	struct hash	*dirs;		/* ...and the directories above them */
+	int		 foreign;	/* files ztopo did not write */
+	int		 errors;
+};
+
+static void
+walk(struct walk *w, int dfd, const char *rel)
+{
+	struct tree *t = w->t;
+	struct dirent *de;
+	DIR *d;
+	int fd, entries = 0;
+
+	fd = openat(dfd, rel[0] ? rel : ".",
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
+		fprintf(t->err, "ztopo: %s/%s: %s\n", t->dir, rel,
+		    strerror(errno));
+		if (fd != -1)
+			close(fd);
+		w->errors++;
+		return;
+	}
+	while ((de = readdir(d)) != NULL) {
+		const char *sub;
+		int dir, reg;
+
+		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
+			continue;
+		entries++;
+		sub = rel[0] ? arena_printf(t->arena, "%s/%s", rel,
+		    de->d_name) : arena_strdup(t->arena, de->d_name);
+		dir = de->d_type == DT_DIR;
+		reg = de->d_type == DT_REG;
+		if (de->d_type == DT_UNKNOWN) {
+			struct stat st;
+
+			if (fstatat(fd, de->d_name, &st,
+			    AT_SYMLINK_NOFOLLOW) == -1)
+				continue;
+			dir = S_ISDIR(st.st_mode);
+			reg = S_ISREG(st.st_mode);
+		}
+		if (dir)
+			walk(w, dfd, sub);
+		else if (!reg || (strcmp(sub, "MANIFEST") != 0 &&
+		    hash_get(w->listed, sub) == NULL)) {
+			if (w->foreign++ < 5)
+				fprintf(t->err, "ztopo: %s/%s: not written by "
+				    "ztopo (not in %s/MANIFEST)\n", t->dir,
+				    sub, t->dir);
+		}
+	}
+	closedir(d);
+	/* ztopo makes directories only to hold files: an empty one that
+	 * holds no listed file (a checkout lacks the git-ignored secret
+	 * files) is the user's, and replacing the tree would delete it */
+	if (entries == 0 && rel[0] != '\0' && hash_get(w->dirs, rel) == NULL &&
+	    w->foreign++ < 5)
+		fprintf(t->err, "ztopo: %s/%s: an empty directory ztopo did not "
+		    "make\n", t->dir, rel);
+}
+
+/*
+ * The paths a MANIFEST lists, hashed or secret, in its order.  Lines
+ * that are neither (a hand edit) list nothing.
+ */
+static void
+manifest_paths(struct tree *t, const char *man)
+{
+	struct arena *a = t->arena;
+	const char *p, *nl;
+	size_t slen = strlen(SECRET_LINE);
+
+	for (p = man; *p != '\0'; p = *nl ? nl + 1 : nl) {
+		size_t n;
+		const char *path = NULL;
+		int hashed;
+
+		if ((nl = strchr(p, '\n')) == NULL)
+			nl = p + strlen(p);
+		n = (size_t)(nl - p);
+		hashed = n > 66 && p[64] == ' ' && p[65] == ' ';
+
+		if (hashed)
+			path = p + 66;
+		else if (n > slen && strncmp(p, SECRET_LINE, slen) == 0)
+			path = p + slen;
+		if (path == NULL)
+			continue;
+		path = arena_strndup(a, path, (size_t)(nl - path));
+		vec_push(a, &t->old, (void *)path);
+		if (hashed)
+			hash_put(t->hashes, path, arena_strndup(a, p, 64));
+	}
+}
+
+/*
+ * May the old tree (open as T->dfd) be replaced: empty, or a tree whose
+ * MANIFEST lists every file in it?  Fills T->old and T->hashes.
+ */
+static int
+check_old(struct tree *t)
+{
+	struct arena *a = t->arena;
+	struct walk w;
+	struct dirent *de;
+	size_t len, i;
+	char *man;
+
+	memset(&w, 0, sizeof(w));
+	w.t = t;
+	w.listed = hash_new(a);
+	w.dirs = hash_new(a);
+	man = read_at(t->dfd, "MANIFEST", &len, NULL, NULL);
+	if (man == NULL) {
+		int fd = openat(t->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		DIR *d = fd == -1 ? NULL : fdopendir(fd);
+		int empty = 1;
+
+		if (d == NULL) {
+			fprintf(t->err, "ztopo: %s: %s\n", t->dir,
+			    strerror(errno));
+			if (fd != -1)
+				close(fd);
+			return -1;
+		}
+		while ((de = readdir(d)) != NULL)
+			if (strcmp(de->d_name, ".") != 0 &&
+			    strcmp(de->d_name, "..") != 0)
+				empty = 0;
+		closedir(d);
+		if (empty)
+			return 0;
+		fprintf(t->err, "ztopo: %s: not empty and has no MANIFEST; "
+		    "refusing to replace a directory ztopo did not write\n",
+		    t->dir);
+		return -1;
+	}
+	manifest_paths(t, man);
+	free(man);
+	for (i = 0; i < t->old.n; i++) {
+		char *up = arena_strdup(a, t->old.v[i]), *sl;
+
+		hash_put(w.listed, t->old.v[i], (void *)1);
+		while ((sl = strrchr(up, '/')) != NULL) {
+			*sl = '\0';
+			if (!hash_put(w.dirs, up, (void *)1))
+				break;	/* and so are the ones above it */
+			up = arena_strdup(a, up);
+		}
+	}
+	walk(&w, t->dfd, "");
+	if (w.foreign) {
+		fprintf(t->err, "ztopo: %s: holds %d file%s ztopo did not "
+		    "write; refusing to replace it (move %s away, or choose "
+		    "another -o)\n", t->dir, w.foreign, w.foreign == 1 ? "" :
+		    "s", w.foreign == 1 ? "it" : "them");
+		return -1;
+	}
+	return w.errors ? -1 : 0;
+}
+
+/* Was the old file PATH, whose bytes are OLD, edited since ztopo wrote
+ * it?  HEX: the hash of OLD when known, else NULL. */
+static void
+note_edited(struct tree *t, const char *path, const char *old, size_t len,
+    const char *hex)
+{
+	const char *want = hash_get(t->hashes, path);
+	char h[65];
+
+	if (want == NULL)
+		return;		/* a secret file: never hashed */
+	if (hex == NULL) {
+		sha256_hex(old, len, h);
+		hex = h;
+	}
+	if (strcmp(hex, want) != 0)
+		hash_put(t->edited, path, (void *)1);
+}
+
+/* ---- staging */
+
+/* Make the directories leading to PATH in the stage, each once. */
+static int
+stage_mkdirs(struct tree *t, const char *path)
+{
+	const char *sl = strrchr(path, '/');
+	char *buf, *p;
+
+	if (sl == NULL || hash_get(t->dirs, arena_strndup(t->arena, path,
+	    (size_t)(sl - path))) != NULL)
+		return 0;
+	buf = arena_strdup(t->arena, path);
+	for (p = strchr(buf, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (hash_get(t->dirs, buf) == NULL) {
+			if (mkdirat(t->sfd, buf, 0755) == -1 &&
+			    errno != EEXIST) {
+				t->failed_at = buf;
+				return -1;
+			}
+			hash_put(t->dirs, arena_strdup(t->arena, buf),
+			    (void *)1);
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+/* Write LEN bytes of DATA as PATH in the stage, with MODE; OLDST: the
+ * times to keep (a copy of an unchanged file). */
+static int
+stage_write(struct tree *t, const char *path, const char *data, size_t len,
+    unsigned mode, const struct stat *oldst)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	t->failed_at = path;
+	fd = openat(t->sfd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode & 07777);
+	if (fd == -1)
+		return -1;
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	/* the umask took bits the file must have, or set-id bits */
+	if (((mode & (unsigned)t->umask) != 0 || (mode & 07000) != 0) &&
+	    fchmod(fd, mode) == -1)
+		goto fail;
+	if (oldst != NULL) {
+		struct timespec ts[2] = { oldst->st_atim, oldst->st_mtim };
+
+		(void)futimens(fd, ts);
+	}
+	return close(fd);
+fail:
+	n = errno;
+	close(fd);
+	errno = (int)n;
+	return -1;
+}
+
+/* The old tree's PATH, unchanged, into the stage: a hard link, or where
+ * none can be made (EPERM, EXDEV) a copy with its times. */
+static int
+stage_same(struct tree *t, const char *path)
+{
+	struct stat st;
+	mode_t mode;
+	size_t len;
+	char *old;
+	int rc;
+
+	if (stage_mkdirs(t, path) == -1)
+		return -1;
+	if (linkat(t->dfd, path, t->sfd, path, 0) == 0)
+		return 0;
+	if ((old = read_at(t->dfd, path, &len, &mode, &st)) == NULL) {
+		t->failed_at = path;
+		return -1;
+	}
+	rc = stage_write(t, path, old, len, mode, &st);
+	free(old);
+	return rc;
+}
+
+static int
+stage_open(struct tree *t)
+{
+	size_t i;
+	mode_t m;
+
+	if ((t->stage = make_stage(t, "new", 1)) == NULL) {
+		fprintf(t->err, "ztopo: cannot create a staging directory in "
+		    "%s: %s\n", t->pl.parent, strerror(errno));
+		t->failed = 1;
+		return -1;
+	}
+	t->failed_at = t->stage;
+	if ((t->sfd = openat(t->pl.pfd, t->stage, O_RDONLY | O_DIRECTORY |
+	    O_CLOEXEC)) == -1 || fchmod(t->sfd, 0755) == -1)
+		return -1;
+	m = umask(0);
+	umask(m);
+	t->umask = (int)m;
+	t->dirs = hash_new(t->arena);
+	/* what was published before, unchanged */
+	for (i = 0; i < t->os->files.n; i++) {
+		const struct outfile *f = t->os->files.v[i];
+
+		if (f->state == OUT_SAME && stage_same(t, f->path) == -1)
+			return -1;
+	}
+	return 0;
+}
+
+/* A system error while staging: said once, at out_close_tree. */
+static void
+stage_failed(struct tree *t)
+{
+	int err = errno;
+
+	if (t->failed)
+		return;
+	t->failed = 1;
+	fprintf(t->err, "ztopo: staging %s/%s: %s; %s left unchanged\n",
+	    t->pl.parent, t->failed_at == t->stage ? t->stage :
+	    arena_printf(t->arena, "%s/%s", t->stage, t->failed_at),
+	    strerror(err), t->dir);
+}
+
+/* Remove the stage and release the parent; print the messages (or not). */
+static void
+tree_end(struct tree *t, int print)
+{
+	if (t->sfd != -1)
+		close(t->sfd);
+	t->sfd = -1;
+	if (t->stage != NULL && rm_at(t->pl.pfd, t->stage) == -1)
+		fprintf(t->err, "ztopo: warning: could not remove %s/%s: %s\n",
+		    t->pl.parent, t->stage, strerror(errno));
+	t->stage = NULL;
+	fclose(t->err);
+	if (print && t->errlen > 0)
+		fwrite(t->errbuf, 1, t->errlen, stderr);
+	free(t->errbuf);
+	if (t->dfd != -1)
+		close(t->dfd);
+	if (t->pl.pfd != -1)
+		close(t->pl.pfd);	/* releases the lock */
+	t->os->tree = NULL;
+}
+
+/* A signal came: nothing more is written; the old tree stays. */
+static void
+interrupted(struct tree *t)
+{
+	fprintf(t->err, "ztopo: interrupted; %s left unchanged\n", t->dir);
+	tree_end(t, 1);
+	t->catching = 0;
+	release_signals();
+}
+
+/* ---- the interface */
+
+int
+out_open_tree(struct outset *os, const char *dir, int check_only,
+    FILE *report)
+{
+	struct arena *a = os->arena;
+	struct tree *t = arena_alloc(a, sizeof(*t));
+	size_t n;
+	char *d;
+
+	t->arena = a;
+	t->os = os;
+	t->check_only = check_only;
+	t->report = report;
+	t->dfd = t->sfd = t->pl.pfd = -1;
+	t->hashes = hash_new(a);
+	t->edited = hash_new(a);
+	if ((t->err = open_memstream(&t->errbuf, &t->errlen)) == NULL) {
+		fprintf(stderr, "ztopo: %s\n", strerror(errno));
+		return -1;
+	}
+	os->tree = t;
+	/* "out/" is named "out" in messages and in the --check list */
+	d = arena_strdup(a, dir);
+	n = strlen(d);
+	while (n > 1 && d[n - 1] == '/')
+		d[--n] = '\0';
+	t->dir = d;
+	if (dir[0] == '\0') {
+		fprintf(t->err, "ztopo: -o: empty directory name\n");
+		t->failed = 1;
+		return 0;
+	}
+	if (locate(t) == -1) {
+		t->failed = 1;
+		return 0;
+	}
+	/* one writer per parent at a time; waits for the other to finish */
+	if (!check_only && flock(t->pl.pfd, LOCK_EX) == -1) {
+		fprintf(t->err, "ztopo: %s: cannot lock: %s\n", t->pl.parent,
+		    strerror(errno));
+		t->failed = 1;
+		return 0;
+	}
+	if (!check_only)
+		remove_stale(t);
+	t->dfd = t->pl.pfd == -1 ? -1 : openat(t->pl.pfd, t->pl.base,
+	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
+	if (t->pl.pfd == -1)
+		;		/* --check, and not even the parent exists */
+	else if (t->dfd == -1) {
+		struct stat lst;
+
+		if (fstatat(t->pl.pfd, t->pl.base, &lst,
+		    AT_SYMLINK_NOFOLLOW) == 0) {
+			fprintf(t->err, "ztopo: %s: %s; refusing to replace "
+			    "it\n", t->dir, S_ISLNK(lst.st_mode) ? "is a "
+			    "symbolic link (give the directory it points to)" :
+			    "exists and is not a directory");
+			t->failed = 1;
+		} else if (errno != ENOENT) {
+			fprintf(t->err, "ztopo: %s: %s\n", t->dir,
+			    strerror(errno));
+			t->failed = 1;
+		}
+	} else {
+		t->exists = 1;
+		if (check_old(t) == -1)
+			t->failed = 1;
+	}
+	if (!check_only && !t->failed) {
+		catch_signals();
+		t->catching = 1;
+	}
+	return 0;
+}
+
+/* F (its bytes: DATA, LEN) was published: compare, and stage it. */
+void
+tree_add(struct tree *t, struct outfile *f, const char *data, size_t len)
+{
+	char hex[65];
+
+	sha256_hex(data, len, hex);
+	f->hash = arena_strdup(t->arena, hex);
+	f->state = OUT_NEW;
+	if (t->failed)
+		return;
+	if (t->exists) {
+		mode_t mode;
+		size_t olen;
+		char *old = read_at(t->dfd, f->path, &olen, &mode, NULL);
+
+		if (old != NULL) {
+			f->state = olen == len && memcmp(old, data, len) == 0 &&
+			    mode == f->mode ? OUT_SAME : OUT_CHANGED;
+			note_edited(t, f->path, old, olen, olen == len &&
+			    memcmp(old, data, len) == 0 ? hex : NULL);
+			free(old);
+		}
+	}
+	if (t->check_only) {
+		/* --diff shows the new bytes of what changed */
+		if (t->os->diff && f->state != OUT_SAME) {
+			f->data = arena_alloc(t->arena, len + 1);
+			memcpy(f->data, data, len);
+		}
+		return;
+	}
+	if (f->state == OUT_SAME && t->stage == NULL)
+		;		/* linked when (if) a stage is needed */
+	else if (t->stage == NULL && stage_open(t) == -1)
+		stage_failed(t);
+	else if (f->state == OUT_SAME ? stage_same(t, f->path) == -1 :
+	    stage_mkdirs(t, f->path) == -1 ||
+	    stage_write(t, f->path, data, len, f->mode, NULL) == -1)
+		stage_failed(t);
+	if (caught)
+		interrupted(t);
+}
+
+struct change {
+	const char	*path;
+	const char	*what;		/* "new", "changed", "edited", ... */
+};
+
+static int
+cmp_change(const void *a, const void *b)
+{
+	const struct change *x = a, *y = b;
+
+	return strcmp(x->path, y->path);
+}
+
+/* The bytes of the old tree's PATH, or NULL (and *MODE 0) when there are
+ * none to show: missing, not a regular file, or only its owner's. */
+static char *
+old_bytes(struct arena *a, int dfd, const char *path, size_t *len,
+    unsigned *mode)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	int fd;
+
+	*len = 0;
+	*mode = 0;
+	if (dfd == -1 || (fd = openat(dfd, path, O_RDONLY | O_NOFOLLOW |
+	    O_CLOEXEC)) == -1)
+		return NULL;
+	if (fstat(fd, &st) == -1 || !S_ISREG(st.st_mode) ||
+	    st.st_size > SRC_MAX) {
+		close(fd);
+		return NULL;
+	}
+	*mode = (unsigned)st.st_mode & 07777;
+	buf = arena_alloc(a, (size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size) {
+		ssize_t n = read(fd, buf + got, (size_t)st.st_size - got);
+
+		if (n <= 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	*len = got;
+	return buf;
+}
+
+/* --check --diff: what would change at PATH, as diff -u shows it; a file
+ * holding secrets (or only its owner may read) is named, never shown. */
+static void
+show_change(struct tree *t, const char *path)
+{
+	struct arena *a = t->arena;
+	const struct outfile *f = out_find(t->os, path);
+	size_t olen;
+	unsigned omode;
+	char *old = old_bytes(a, t->dfd, path, &olen, &omode);
+
+	if ((f != NULL && out_is_secret(f)) || (old != NULL &&
+	    (omode & 077) == 0)) {
+		fprintf(t->report, "# %s/%s holds secrets: not shown\n", t->dir,
+		    path);
+		return;
+	}
+	udiff(t->report, old != NULL ? arena_printf(a, "a/%s", path) :
+	    "/dev/null", old != NULL ? old : "", olen, f != NULL ?
+	    arena_printf(a, "b/%s", path) : "/dev/null", f != NULL &&
+	    f->data != NULL ? f->data : "", f != NULL ? f->len : 0);
+}
+
+/* The staged tree, durable, in DIR's place; the old one removed. */
+static int
+swap(struct tree *t)
+{
+	struct place *pl = &t->pl;
+	const char *gone = t->stage;
+
+	t->failed_at = t->stage;
+	/* every file and directory of the stage on disk, in one call */
+	if (syncfs(t->sfd) == -1)
+		return -1;
+	if (caught) {
+		errno = EINTR;
+		return -1;
+	}
+	t->failed_at = NULL;
+	if (!t->exists) {
+		if (renameat(pl->pfd, t->stage, pl->pfd, pl->base) == -1)
+			return -1;
+		gone = NULL;
+	} else if (renameat2(pl->pfd, t->stage, pl->pfd, pl->base,
+	    RENAME_EXCHANGE) == -1) {
+		/* no atomic exchange here: two renames, old tree kept aside */
+		const char *aside;
+		int err;
+
+		if (errno == EXDEV)
+			return -1;
+		if ((aside = make_stage(t, "old", 0)) == NULL ||
+		    renameat(pl->pfd, pl->base, pl->pfd, aside) == -1)
+			return -1;
+		if (renameat(pl->pfd, t->stage, pl->pfd, pl->base) == -1) {
+			err = errno;
+			(void)renameat(pl->pfd, aside, pl->pfd, pl->base);
+			errno = err;
+			return -1;
+		}
+		gone = aside;
+	}
+	/* the swap itself on disk */
+	(void)fsync(pl->pfd);
+	close(t->sfd);
+	t->sfd = -1;
+	t->stage = NULL;
+	if (gone != NULL && rm_at(pl->pfd, gone) == -1)
+		fprintf(t->err, "ztopo: warning: could not remove the old "
+		    "tree %s/%s: %s\n", pl->parent, gone, strerror(errno));
+	return 0;
+}
+
+int
+out_close_tree(struct outset *os, int commit)
+{
+	struct tree *t = os->tree;
+	struct arena *a;
+	struct change *chg;
+	size_t i, nchg = 0;
+	int rc = -1, n = 0;
+
+	if (t == NULL)
+		return -1;	/* a signal ended it: said so */
+	a = t->arena;
+	if (!commit) {
+		tree_end(t, 0);
+		if (t->catching)
+			release_signals();
+		return -1;
+	}
+	if (t->failed)
+		goto out;
+	/* what the old tree has that the new one does not */
+	chg = arena_alloc(a, (os->files.n + t->old.n + 1) * sizeof(*chg));
+	for (i = 0; i < t->old.n; i++) {
+		const char *path = t->old.v[i];
+		size_t len;
+		char *old;
+
+		if (out_find(os, path) != NULL)
+			continue;
+		chg[nchg].path = path;
+		chg[nchg++].what = "removed";
+		if (hash_get(t->hashes, path) != NULL &&
+		    (old = read_at(t->dfd, path, &len, NULL, NULL)) != NULL) {
+			note_edited(t, path, old, len, NULL);
+			free(old);
+		}
+	}
+	/* a generated file edited by hand: the edit would be lost */
+	if (!t->check_only && hash_count(t->edited) > 0) {
+		for (i = 0; i < t->old.n; i++)
+			if (hash_get(t->edited, t->old.v[i]) != NULL && n++ < 5)
+				fprintf(t->err, "ztopo: %s/%s: edited since ztopo "
+				    "wrote it (not the bytes MANIFEST hashed)\n",
+				    t->dir, (const char *)t->old.v[i]);
+		fprintf(t->err, "ztopo: %s: refusing to overwrite %d edited "
+		    "file%s: make the change in the description, or restore "
+		    "or remove %s, then compile again\n", t->dir, n, n == 1 ?
+		    "" : "s", n == 1 ? "it" : "them");
+		goto out;
+	}
+	for (i = 0; i < os->files.n; i++) {
+		const struct outfile *f = os->files.v[i];
+
+		if (f->state == OUT_SAME)
+			continue;
+		/* a checkout lacks the (gitignored) secret files, and
+		 * placeholders never equal real values: --check is about what
+		 * is committed */
+		if (t->check_only && out_is_secret(f) &&
+		    (f->state == OUT_NEW || os->redacted))
+			continue;
+		chg[nchg].path = f->path;
+		chg[nchg++].what = f->state == OUT_NEW ? "new" :
+		    hash_get(t->edited, f->path) != NULL ? "edited" : "changed";
+	}
+	if (t->check_only) {
+		qsort(chg, nchg, sizeof(*chg), cmp_change);
+		for (i = 0; t->report != NULL && i < nchg; i++)
+			fprintf(t->report, "%s %s/%s\n", chg[i].what, t->dir,
+			    chg[i].path);
+		for (i = 0; os->diff && t->report != NULL && i < nchg; i++)
+			show_change(t, chg[i].path);
+		rc = nchg ? 1 : 0;
+		goto out;
+	}
+	if (t->exists && nchg == 0) {
+		rc = 0;		/* nothing changed: nothing was staged */
+		goto out;
+	}
+	if (t->stage == NULL && stage_open(t) == -1) {
+		stage_failed(t);
+		goto out;
+	}
+	if (swap(t) == -1) {
+		int err = errno;
+
+		if (caught)
+			fprintf(t->err, "ztopo: interrupted; %s left "
+			    "unchanged\n", t->dir);
+		else if (err == EXDEV)
+			fprintf(t->err, "ztopo: %s: is a mount point, or on "
+			    "another file system than %s; ztopo stages the new "
+			    "tree next to it and needs both on one file system; "
+			    "%s left unchanged\n", t->dir, t->pl.parent, t->dir);
+		else if (t->failed_at == NULL)
+			fprintf(t->err, "ztopo: %s: %s; left unchanged\n",
+			    t->dir, strerror(err));
+		else {
+			errno = err;
+			stage_failed(t);
+		}
+		goto out;
+	}
+	rc = 0;
+out:
+	tree_end(t, 1);
+	if (t->catching)
+		release_signals();
+	return rc;
+}

@@ -1,0 +1,64 @@
+#!/usr/bin/env bash
+# SIGKILL at random moments of a compile that replaces a tree: whenever
+# ztopo dies, the directory holds the old tree or the complete new one
+# (every path, mode and byte of one of them), never a mixture or a partly
+# written file; the staging directory a killed run leaves is removed by
+# the next compile, which then succeeds.  The two versions differ in
+# every vmadm payload (written) and share everything else (linked).
+# The moments come from $RANDOM seeded with the printed seed, so a
+# failure can be replayed: SEED=N tests/run.sh t/tree-kill.
+set -u
+cd "$TMPDIR" || exit 1
+seed=${SEED:-$$}
+RANDOM=$seed
+echo "seed $seed"
+/usr/bin/python3 "$ROOT/tests/bench/gen.py" full 15 . || exit 1
+"$ZTOPO" secrets init bench.zt -o secrets >/dev/null || exit 1
+sed 's/quota 10G;/quota 11G;/' bench.zt >bench-b.zt
+cp bench.zt bench-a.zt
+"$ZTOPO" lock bench.zt >/dev/null || exit 1
+cp bench.lock bench-a.lock
+cp bench.lock bench-b.lock
+# what each version's tree is: paths, types, modes, bytes
+snap() { (cd "$1" && find . -printf '%P %y %m\n' | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+"$ZTOPO" compile bench-a.zt --secrets secrets -o ref-a || exit 1
+"$ZTOPO" compile bench-b.zt --secrets secrets -o ref-b || exit 1
+a=$(snap ref-a) b=$(snap ref-b)
+[ "$a" != "$b" ] || { echo "the two versions are the same tree"; exit 1; }
+# how long a full replace takes, to spread the kills over it
+cp bench-a.zt bench.zt
+"$ZTOPO" compile bench.zt --secrets secrets -o out || exit 1
+t0=$(date +%s%N)
+cp bench-b.zt bench.zt
+"$ZTOPO" compile bench.zt --secrets secrets -o out || exit 1
+span=$((($(date +%s%N) - t0) / 1000))	# microseconds
+[ "$span" -gt 0 ] || span=1000
+fail=0 killed=0 landed=0 next=a
+for i in $(seq 1 30); do
+	cp "bench-$next.zt" bench.zt
+	delay=$(((RANDOM * 32768 + RANDOM) % (2 * span)))
+	"$ZTOPO" compile bench.zt --secrets secrets -o out 2>err &
+	pid=$!
+	sleep "$(printf '%d.%06d' $((delay / 1000000)) $((delay % 1000000)))"
+	kill -KILL "$pid" 2>/dev/null && killed=$((killed + 1))
+	wait "$pid" 2>/dev/null
+	now=$(snap out)
+	if [ "$now" = "${!next}" ]; then
+		landed=$((landed + 1))	# the new tree: flip again
+		[ $next = a ] && next=b || next=a
+	elif [ "$now" = "$a" ] || [ "$now" = "$b" ]; then
+		:			# the old tree: try again
+	else
+		echo "run $i, killed after ${delay}us: out is neither tree:"
+		diff <(echo "$a") <(echo "$now") | head -5
+		fail=1
+		break
+	fi
+done
+echo "$killed of 30 runs killed; the new tree landed $landed times"
+[ "$killed" -gt 0 ] || { echo "no run was killed: nothing tested"; fail=1; }
+# the next compile cleans up after the killed ones and lands
+"$ZTOPO" compile bench.zt --secrets secrets -o out 2>err || { echo "compile after the kills failed:"; cat err; fail=1; }
+left=$(find . -maxdepth 1 -name '.out.ztopo-*')
+[ -z "$left" ] || { echo "staging left behind: $left"; fail=1; }
+exit $fail
