@@ -28,6 +28,9 @@ struct backend {
 	/* Add this backend's files; returns the number of errors. */
 	int		(*emit)(const struct ir *, struct outset *,
 			    struct diag *, const struct emit_opts *);
+	/* The warnings about the files it writes, given after emit -- or
+	 * instead of it, when the tree is found current; may be NULL. */
+	void		(*warn)(const struct ir *, struct diag *);
 };
 
 extern const struct backend *const backends[];

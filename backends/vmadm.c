@@ -781,7 +781,6 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 	for (i = 0; i < ir->nzinsts; i++) {
 		const struct ir_zinst *zi = ir->zinsts[i];
 		struct arena_mark m = arena_mark(ir->arena);
-		const struct ir_kv *secret;
 		struct outfile *f;
 		const char *path, *uuid;
 		json_t *root;
@@ -812,11 +811,6 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 		f->apply = APPLY_CREATE;
 		f->zone_uuid = out_keep(f, uuid);
 		f->zpool = "zones";	/* vmadm's default: ztopo sets none */
-		if (has_secret && (secret = first_secret(zi->zone)) != NULL)
-			diag_warning(d, W_SECRET_PAYLOAD,
-			    secret->val.loc, "%s carries secret "
-			    "\"%s\"; it is written with mode 0600", path,
-			    secret->val.secret->name);
 		/* the payload's strings are not needed any more */
 		arena_release(ir->arena, m);
 	}
@@ -824,9 +818,30 @@ vmadm_emit(const struct ir *ir, struct outset *os, struct diag *d,
 	return diag_since(d, errors);
 }
 
+/* A payload that carries a secret is written 0600: say so. */
+static void
+vmadm_warn(const struct ir *ir, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; i < ir->nzinsts; i++) {
+		const struct ir_zinst *zi = ir->zinsts[i];
+		const struct ir_kv *secret;
+
+		if (zi->zone->image == NULL ||
+		    (secret = first_secret(zi->zone)) == NULL)
+			continue;
+		diag_warning(d, W_SECRET_PAYLOAD, secret->val.loc, "%s/vmadm/"
+		    "%s.json carries secret \"%s\"; it is written with mode "
+		    "0600", zi->host->name, zi->zone->name,
+		    secret->val.secret->name);
+	}
+}
+
 const struct backend vmadm_backend = {
 	.name = "vmadm",
 	.description = "vmadm create payloads, one per zone instance",
 	.check = vmadm_check,
 	.emit = vmadm_emit,
+	.warn = vmadm_warn,
 };

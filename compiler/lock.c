@@ -329,8 +329,8 @@ new_lines(struct lock *lk, size_t *n)
 	return v;
 }
 
-static void
-text(struct lock *lk, struct strbuf *sb)
+void
+lock_text(struct lock *lk, struct strbuf *sb)
 {
 	struct lock_entry **v;
 	size_t i, n;
@@ -360,7 +360,7 @@ lock_changed(struct lock *lk, FILE *fp)
 		if (n == 0)
 			return 0;
 	}
-	text(lk, &sb);
+	lock_text(lk, &sb);
 	changed = lk->old == NULL || sb.len != lk->oldlen ||
 	    memcmp(sb.buf, lk->old, sb.len) != 0;
 	sb_free(&sb);
@@ -397,7 +397,7 @@ lock_write(struct lock *lk)
 
 	if (!lock_changed(lk, NULL))
 		return 0;
-	text(lk, &sb);
+	lock_text(lk, &sb);
 	rc = write_atomic(lk->arena, lk->path, sb.buf, sb.len, 0644);
 	sb_free(&sb);
 	return rc == -1 ? -1 : 1;

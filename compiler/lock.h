@@ -58,5 +58,8 @@ int		 lock_changed(struct lock *, FILE *);
 /* Write the lock (atomically) if it changed; 1 written, 0 unchanged,
  * -1 error (printed). */
 int		 lock_write(struct lock *);
+/* The text lock_write would write, into SB (sb_init'ed here). */
+struct strbuf;
+void		 lock_text(struct lock *, struct strbuf *);
 
 #endif

@@ -40,6 +40,7 @@
 #include "output.h"
 #include "plan.h"
 #include "secrets.h"
+#include "stamp.h"
 
 #define SYSTEM_SMF_DTD	"/usr/share/lib/xml/dtd/service_bundle.dtd.1"
 
@@ -164,6 +165,8 @@ check_backends(struct ir *ir, void *arg)
 
 /* The lock of the description being built (build). */
 static struct lock *the_lock;
+/* ...and its syntax tree, whose locations name every source (stamp.c) */
+static struct ast_dir *the_top;
 
 /* Load and lower TARGET ("*": every target) with the description's lock,
  * running the backends' located checks on each IR where CHECKS; NULL
@@ -182,6 +185,7 @@ build(struct arena *a, struct diag *d, const struct opts *o,
 		*status = EXIT_USAGE;
 		return NULL;
 	}
+	the_top = top;
 	if ((the_lock = lock_read(a, d, lp)) == NULL) {
 		*status = EXIT_USAGE;
 		return NULL;
@@ -249,6 +253,17 @@ emit_all(const struct ir *ir, struct outset *os, struct diag *d,
 			arena_release(ir->arena, m);
 		}
 	return diag_failed(d) ? -1 : 0;
+}
+
+/* The warnings about the files a compile writes (or found current). */
+static void
+warn_all(const struct ir *ir, struct diag *d)
+{
+	size_t i;
+
+	for (i = 0; backends[i] != NULL; i++)
+		if (backends[i]->warn != NULL)
+			backends[i]->warn(ir, d);
 }
 
 /* --zone needs only the secrets of that zone's payload; -1 if one lacks
@@ -390,6 +405,7 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 {
 	struct outset os;
 	struct ir *ir;
+	char stamp[65] = "-";	/* "-": no fingerprint, never current */
 	int status, rc, lock_changed_report = 0;
 
 	if (o->outdir == NULL && o->zone == NULL)
@@ -415,9 +431,17 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 	if (o->outdir != NULL && out_open_tree(&os, o->outdir, o->check,
 	    stdout) == -1)
 		return EXIT_USAGE;
+	/* the tree is what these inputs make: nothing to generate */
+	if (o->outdir != NULL && stamp_inputs(a, the_top, the_lock, ir,
+	    &o->emit, stamp) == 0 && out_tree_current(&os, stamp)) {
+		warn_all(ir, d);
+		goto lock;
+	}
 	/* --zone writes no file: warnings about written files are noise */
 	d->quiet_warnings = o->zone != NULL;
 	rc = emit_all(ir, &os, d, &o->emit);
+	if (rc == 0)
+		warn_all(ir, d);
 	d->quiet_warnings = 0;
 	if (rc == -1) {
 		if (o->outdir != NULL)
@@ -426,8 +450,10 @@ cmd_compile(struct arena *a, struct diag *d, const struct opts *o)
 	}
 	if (o->zone != NULL)
 		return print_zone(a, d, ir, &os, o);
+	stamp_add(&os, stamp);
 	secrets_gitignore(&os);
 	out_manifest(&os);
+lock:
 	/* the lock first: the tree never holds an address it does not */
 	if (o->check)
 		lock_changed_report = lock_report(the_lock, o->diff);

@@ -185,6 +185,10 @@ int	out_open_tree(struct outset *, const char *dir, int check_only,
 	    FILE *report);
 void	tree_add(struct tree *, struct outfile *, const char *data,
 	    size_t len);
+/* 1 if the old tree is what inputs with fingerprint INPUTS (stamp.c)
+ * make, every file intact: then nothing need be generated, and
+ * out_close_tree changes nothing. */
+int	out_tree_current(struct outset *, const char *inputs);
 /*
  * COMMIT: every file is published: swap the new tree in (0, or for
  * CHECK_ONLY 1 when the tree would change).  Else (the backends failed)

@@ -53,6 +53,7 @@
 
 #include "digest.h"
 #include "output.h"
+#include "stamp.h"
 
 /* ---- signals: noted while staging, acted on between files */
 
@@ -211,6 +212,7 @@ struct tree {
 	int		 exists;
 	int		 check_only;
 	int		 catching;	/* catch_signals() was called */
+	int		 current;	/* out_tree_current found it so */
 	int		 failed;	/* refused, or a system error */
 	FILE		*report;
 	FILE		*err;		/* messages, until out_close_tree */
@@ -804,6 +806,62 @@ tree_add(struct tree *t, struct outfile *f, const char *data, size_t len)
 		interrupted(t);
 }
 
+/*
+ * Is the old tree what inputs whose fingerprint is INPUTS (stamp.c) make?
+ * Its .ztopo-stamp must name them, and every file must still be the
+ * bytes it was written with: the hashes of MANIFEST, and for the files
+ * that hold secrets those of the stamp.  Then nothing is generated; any
+ * doubt, and the tree is generated and compared as always.
+ */
+int
+out_tree_current(struct outset *os, const char *inputs)
+{
+	struct tree *t = os->tree;
+	struct hash *secret;
+	const char *p, *nl;
+	size_t len, i, ilen = strlen(STAMP_INPUTS);
+	char *st;
+	int ok = 0;
+
+	if (t == NULL || t->failed || !t->exists || hash_count(t->edited) > 0 ||
+	    (st = read_at(t->dfd, STAMP_FILE, &len, NULL, NULL)) == NULL)
+		return 0;
+	secret = hash_new(t->arena);
+	nl = strchr(st, '\n');
+	if (nl == NULL || strncmp(st, STAMP_INPUTS, ilen) != 0 ||
+	    (size_t)(nl - st) != ilen + strlen(inputs) ||
+	    strncmp(st + ilen, inputs, strlen(inputs)) != 0)
+		goto out;
+	for (p = nl + 1; *p != '\0'; p = nl + 1) {
+		if ((nl = strchr(p, '\n')) == NULL || nl - p < 67 ||
+		    p[64] != ' ' || p[65] != ' ')
+			goto out;
+		hash_put(secret, arena_strndup(t->arena, p + 66,
+		    (size_t)(nl - p - 66)), arena_strndup(t->arena, p, 64));
+	}
+	for (i = 0; i < t->old.n; i++) {
+		const char *path = t->old.v[i], *want;
+		char *data, hex[65];
+		size_t dlen;
+
+		if (strcmp(path, STAMP_FILE) == 0)
+			continue;
+		if ((want = hash_get(t->hashes, path)) == NULL &&
+		    (want = hash_get(secret, path)) == NULL)
+			goto out;
+		if ((data = read_at(t->dfd, path, &dlen, NULL, NULL)) == NULL)
+			goto out;
+		sha256_hex(data, dlen, hex);
+		free(data);
+		if (strcmp(hex, want) != 0)
+			goto out;
+	}
+	ok = t->current = 1;
+out:
+	free(st);
+	return ok;
+}
+
 struct change {
 	const char	*path;
 	const char	*what;		/* "new", "changed", "edited", ... */
@@ -945,6 +1003,10 @@ out_close_tree(struct outset *os, int commit)
 	}
 	if (t->failed)
 		goto out;
+	if (t->current) {
+		rc = 0;		/* nothing was generated: nothing changes */
+		goto out;
+	}
 	/* what the old tree has that the new one does not */
 	chg = arena_alloc(a, (os->files.n + t->old.n + 1) * sizeof(*chg));
 	for (i = 0; i < t->old.n; i++) {
@@ -985,6 +1047,10 @@ out_close_tree(struct outset *os, int commit)
 		 * is committed */
 		if (t->check_only && out_is_secret(f) &&
 		    (f->state == OUT_NEW || os->redacted))
+			continue;
+		/* the stamp changes with anything else: bookkeeping, which
+		 * --check does not list */
+		if (t->check_only && strcmp(f->path, STAMP_FILE) == 0)
 			continue;
 		chg[nchg].path = f->path;
 		chg[nchg++].what = f->state == OUT_NEW ? "new" :

@@ -17,8 +17,9 @@ fail=0
 bad() { echo "FAIL: $*"; fail=1; }
 compile() { "$ZTOPO" compile prod.zt -t prod --redact -o "$1" >/dev/null ||
 	{ echo "compile -o $1 failed"; exit 1; }; }
-# changed files of two trees, MANIFEST and the playbook aside
-changed() { diff -rq "$1" "$2" | grep -v -e '/MANIFEST ' -e '/ansible/'; }
+# changed files of two trees, MANIFEST, the playbook and the inputs'
+# fingerprint (.ztopo-stamp: it changes with any input) aside
+changed() { diff -rq -x .ztopo-stamp "$1" "$2" | grep -v -e '/MANIFEST ' -e '/ansible/'; }
 
 for f in *.lock; do
 	"$ZTOPO" lock --check "${f%.lock}.zt" >/dev/null ||
@@ -62,7 +63,7 @@ cp prod.lock lock.before
 compile reordered
 cmp -s prod.lock lock.before || bad "reordering changed the lock"
 # only comments that list clients in placement order may move
-c=$(diff -r -I '^#' -I '^--' -x MANIFEST -x ansible after reordered)
+c=$(diff -r -I '^#' -I '^--' -x MANIFEST -x ansible -x .ztopo-stamp after reordered)
 [ -z "$c" ] || bad "reordering changed files:"$'\n'"$c"
 
 # extra removed and extra2 added in one compile: not extra's address
