@@ -202,12 +202,17 @@ char *
 arena_printf(struct arena *a, const char *fmt, ...)
 {
 	va_list ap;
-	char *p;
+	char buf[256], *p;
 	int n;
 
+	/* most strings fit: formatted once, then copied */
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n < sizeof(buf))
+		return arena_strndup(a, buf, (size_t)n);
 	p = arena_alloc(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);

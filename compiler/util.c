@@ -17,11 +17,14 @@
 #include "ztopo.h"
 #include "output.h"
 
-/* ---- hash table: open addressing, FNV-1a, grows at 1/2 load */
+/* ---- hash table: open addressing, FNV-1a, grows at 1/2 load; each
+ * slot keeps its key's hash, so probes and growth compare no string but
+ * the one that matches */
 
 struct hslot {
 	const char	*key;
 	void		*val;
+	uint64_t	 h;
 };
 
 struct hash {
@@ -54,11 +57,12 @@ hash_new(struct arena *a)
 }
 
 static struct hslot *
-hash_slot(const struct hash *h, const char *key)
+hash_slot(const struct hash *h, const char *key, uint64_t hv)
 {
-	size_t i = (size_t)fnv1a(key) & (h->cap - 1);
+	size_t i = (size_t)hv & (h->cap - 1);
 
-	while (h->slots[i].key != NULL && strcmp(h->slots[i].key, key) != 0)
+	while (h->slots[i].key != NULL && (h->slots[i].h != hv ||
+	    strcmp(h->slots[i].key, key) != 0))
 		i = (i + 1) & (h->cap - 1);
 	return &h->slots[i];
 }
@@ -66,12 +70,13 @@ hash_slot(const struct hash *h, const char *key)
 void *
 hash_get(const struct hash *h, const char *key)
 {
-	return hash_slot(h, key)->val;
+	return hash_slot(h, key, fnv1a(key))->val;
 }
 
 int
 hash_put(struct hash *h, const char *key, void *val)
 {
+	uint64_t hv = fnv1a(key);
 	struct hslot *s;
 
 	if ((h->count + 1) * 2 > h->cap) {
@@ -81,14 +86,20 @@ hash_put(struct hash *h, const char *key, void *val)
 		h->cap *= 2;
 		h->slots = arena_alloc(h->arena, h->cap * sizeof(*h->slots));
 		for (i = 0; i < ocap; i++)
-			if (old[i].key != NULL)
-				*hash_slot(h, old[i].key) = old[i];
+			if (old[i].key != NULL) {
+				size_t j = (size_t)old[i].h & (h->cap - 1);
+
+				while (h->slots[j].key != NULL)
+					j = (j + 1) & (h->cap - 1);
+				h->slots[j] = old[i];
+			}
 	}
-	s = hash_slot(h, key);
+	s = hash_slot(h, key, hv);
 	if (s->key != NULL)
 		return 0;
 	s->key = key;
 	s->val = val;
+	s->h = hv;
 	h->count++;
 	return 1;
 }
@@ -292,9 +303,9 @@ sb_puts(struct strbuf *sb, const char *s)
 void
 sb_putc(struct strbuf *sb, int c)
 {
-	char ch = (char)c;
-
-	sb_putn(sb, &ch, 1);
+	sb_grow(sb, 1);
+	sb->buf[sb->len++] = (char)c;
+	sb->buf[sb->len] = '\0';
 }
 
 /* S percent-encoded for a URL: all but RFC 3986 unreserved characters. */
@@ -351,16 +362,25 @@ void
 sb_printf(struct strbuf *sb, const char *fmt, ...)
 {
 	va_list ap;
+	size_t room;
 	int n;
 
+	/* formatted in place when it fits in what is left, else again */
+	sb_grow(sb, 128);
+	room = sb->cap - sb->len;
 	va_start(ap, fmt);
-	n = vsnprintf(NULL, 0, fmt, ap);
+	n = vsnprintf(sb->buf + sb->len, room, fmt, ap);
 	va_end(ap);
-	sb_grow(sb, (size_t)n);
-	va_start(ap, fmt);
-	vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
-	va_end(ap);
+	if (n < 0)
+		n = 0;
+	if ((size_t)n >= room) {
+		sb_grow(sb, (size_t)n);
+		va_start(ap, fmt);
+		vsnprintf(sb->buf + sb->len, (size_t)n + 1, fmt, ap);
+		va_end(ap);
+	}
 	sb->len += (size_t)n;
+	sb->buf[sb->len] = '\0';
 }
 
 #define SECRET_ENV_PREFIX	"ZTOPO_SECRET_"
