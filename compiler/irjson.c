@@ -6,6 +6,7 @@
  * order.  Nothing machine- or run-specific is printed: no source paths,
  * no locations, and never a secret's value (only its name).
  */
+#include <stddef.h>
 #include <stdlib.h>
 
 #include <jansson.h>
@@ -418,44 +419,105 @@ jsinst(const struct ir *ir, const struct ir_sinst *si)
 	return o;
 }
 
-#define ARRAY(o, key, fn, v, n) do {					\
-	json_t *a__ = json_array();					\
-	size_t i__;							\
-	for (i__ = 0; i__ < (n); i__++)					\
-		json_array_append_new(a__, fn);				\
-	json_object_set_new((o), (key), a__);				\
-	(void)(v);							\
-} while (0)
+/*
+ * The document is written member by member, each array element by
+ * element, in the bytes jansson's JSON_INDENT(2) | JSON_SORT_KEYS gives
+ * the whole: each value is dumped alone and indented to its depth after
+ * every newline (jansson escapes newlines inside strings, so every
+ * newline is layout).  So the memory does not grow with the topology.
+ */
+static int
+put_at(FILE *fp, json_t *v, int depth)
+{
+	char *t = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS |
+	    JSON_ENCODE_ANY), *p;
+	int rc = 0;
+
+	json_decref(v);
+	if (t == NULL)
+		return -1;
+	for (p = t; *p != '\0' && rc == 0; p++)
+		if (fputc(*p, fp) == EOF ||
+		    (*p == '\n' && fprintf(fp, "%*s", 2 * depth, "") < 0))
+			rc = -1;
+	free(t);
+	return rc;
+}
+
+typedef json_t	*elem_fn(const struct ir *, size_t);
+
+static json_t *e_target(const struct ir *ir, size_t i)
+{ return json_string(ir->targets[i]); }
+static json_t *e_network(const struct ir *ir, size_t i)
+{ return jnetwork(ir, ir->networks[i]); }
+static json_t *e_image(const struct ir *ir, size_t i)
+{ return jimage(ir->images[i]); }
+static json_t *e_secret(const struct ir *ir, size_t i)
+{ return json_string(ir->secrets[i]->name); }
+static json_t *e_credential(const struct ir *ir, size_t i)
+{ return jcredential(ir, ir->credentials[i]); }
+static json_t *e_service(const struct ir *ir, size_t i)
+{ return jservice(ir, ir->services[i]); }
+static json_t *e_zone(const struct ir *ir, size_t i)
+{ return jzone(ir, ir->zones[i]); }
+static json_t *e_host(const struct ir *ir, size_t i)
+{ return jhost(ir, ir->hosts[i]); }
+static json_t *e_zinst(const struct ir *ir, size_t i)
+{ return jzinst(ir, ir->zinsts[i]); }
+static json_t *e_sinst(const struct ir *ir, size_t i)
+{ return jsinst(ir, ir->sinsts[i]); }
+
+/* The top-level members, sorted by key (as JSON_SORT_KEYS sorts). */
+static const struct member {
+	const char	*key;
+	elem_fn		*elem;		/* an array of N elements, or */
+	size_t		 n_off;		/* offset of its count in struct ir */
+	int		 scalar;	/* 1 ztopo_ir, 2 target, 3 release */
+} members[] = {
+	{ "credentials", e_credential, offsetof(struct ir, ncredentials), 0 },
+	{ "hosts", e_host, offsetof(struct ir, nhosts), 0 },
+	{ "images", e_image, offsetof(struct ir, nimages), 0 },
+	{ "networks", e_network, offsetof(struct ir, nnetworks), 0 },
+	{ "release", NULL, 0, 3 },
+	{ "secrets", e_secret, offsetof(struct ir, nsecrets), 0 },
+	{ "service_instances", e_sinst, offsetof(struct ir, nsinsts), 0 },
+	{ "services", e_service, offsetof(struct ir, nservices), 0 },
+	{ "target", NULL, 0, 2 },
+	{ "targets", e_target, offsetof(struct ir, ntargets), 0 },
+	{ "zone_instances", e_zinst, offsetof(struct ir, nzinsts), 0 },
+	{ "zones", e_zone, offsetof(struct ir, nzones), 0 },
+	{ "ztopo_ir", NULL, 0, 1 },
+};
 
 int
 ir_print_json(const struct ir *ir, FILE *fp)
 {
-	json_t *o = json_object();
-	int rc = 0;
+	size_t m, i, nm = sizeof(members) / sizeof(members[0]);
+	int rc = fputs("{\n", fp) == EOF ? -1 : 0;
 
-	json_object_set_new(o, "ztopo_ir", json_integer(1));
-	json_object_set_new(o, "target", json_string(ir->target));
-	json_object_set_new(o, "release",
-	    json_string(release_name(ir->release)));
-	ARRAY(o, "targets", json_string(ir->targets[i__]), 0, ir->ntargets);
-	ARRAY(o, "networks", jnetwork(ir, ir->networks[i__]), 0, ir->nnetworks);
-	ARRAY(o, "images", jimage(ir->images[i__]), 0, ir->nimages);
-	ARRAY(o, "secrets", json_string(ir->secrets[i__]->name), 0,
-	    ir->nsecrets);
-	ARRAY(o, "credentials", jcredential(ir, ir->credentials[i__]), 0,
-	    ir->ncredentials);
-	ARRAY(o, "services", jservice(ir, ir->services[i__]), 0, ir->nservices);
-	ARRAY(o, "zones", jzone(ir, ir->zones[i__]), 0, ir->nzones);
-	ARRAY(o, "hosts", jhost(ir, ir->hosts[i__]), 0, ir->nhosts);
-	ARRAY(o, "zone_instances", jzinst(ir, ir->zinsts[i__]), 0,
-	    ir->nzinsts);
-	ARRAY(o, "service_instances", jsinst(ir, ir->sinsts[i__]), 0,
-	    ir->nsinsts);
-	/* straight to the stream: no copy of a document that grows with
-	 * the topology */
-	if (json_dumpf(o, fp, JSON_INDENT(2) | JSON_SORT_KEYS) != 0 ||
-	    fputc('\n', fp) == EOF)
-		rc = -1;
-	json_decref(o);
+	for (m = 0; m < nm && rc == 0; m++) {
+		const struct member *mb = &members[m];
+		size_t n = mb->elem != NULL ? *(const size_t *)(const void *)
+		    ((const char *)ir + mb->n_off) : 0;
+
+		if (fprintf(fp, "  \"%s\": ", mb->key) < 0)
+			rc = -1;
+		else if (mb->scalar != 0)
+			rc = put_at(fp, mb->scalar == 1 ? json_integer(1) :
+			    mb->scalar == 2 ? json_string(ir->target) :
+			    json_string(release_name(ir->release)), 1);
+		else if (n == 0)
+			rc = fputs("[]", fp) == EOF ? -1 : 0;
+		else {
+			rc = fputs("[\n    ", fp) == EOF ? -1 : 0;
+			for (i = 0; i < n && rc == 0; i++)
+				if ((rc = put_at(fp, mb->elem(ir, i), 2)) == 0 &&
+				    fputs(i + 1 < n ? ",\n    " : "\n  ]", fp) ==
+				    EOF)
+					rc = -1;
+		}
+		if (rc == 0 && fputs(m + 1 < nm ? ",\n" : "\n}\n", fp) == EOF)
+			rc = -1;
+	}
 	return rc;
 }
