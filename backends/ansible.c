@@ -53,7 +53,17 @@ yq(struct strbuf *sb, const char *s)
 	sb_putc(sb, '"');
 	for (; *s != '\0'; s++) {
 		unsigned char c = (unsigned char)*s;
+		size_t run;
 
+		/* what needs no escape, at once */
+		for (run = 0; (unsigned char)s[run] >= 0x20 && s[run] != '"' &&
+		    s[run] != '\\' && s[run] != 0x7f; run++)
+			;
+		if (run > 0) {
+			sb_putn(sb, s, run);
+			s += run - 1;
+			continue;
+		}
 		switch (c) {
 		case '"':
 			sb_puts(sb, "\\\"");
