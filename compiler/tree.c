@@ -18,8 +18,11 @@
  *    Its bytes are not kept: the memory of a compile does not grow with
  *    the tree it writes;
  *  - out_close_tree, once every backend succeeded and the lock file is
- *    written, makes the staged tree durable with one syncfs(2) of its
- *    file system (not an fsync per file), swaps it in with one
+ *    written, makes the staged tree durable with a syncfs(2) of its file
+ *    system (not an fsync per file; while the stage is written, a thread
+ *    syncs it every few megabytes, so that the disk works while ztopo
+ *    generates, and the last call has little left to do), swaps it in
+ *    with one
  *    renameat2(RENAME_EXCHANGE) -- readers see the old tree or the new
  *    one, never a mixture; where the file system cannot exchange, two
  *    renames, the old tree kept aside until the new one is in place --
@@ -43,6 +46,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -227,7 +231,98 @@ struct tree {
 	struct hash	*dirs;		/* directories made in it */
 	const char	*failed_at;	/* what failed, for the message */
 	int		 umask;
+	/* the syncer: a thread that syncfs(2)es the stage while it is
+	 * written, so that the disk works while ztopo generates */
+	pthread_t	 syncer;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 cv;
+	int		 syncing;	/* it runs */
+	int		 sync_done;	/* it should stop */
+	int		 sync_err;	/* the errno of a syncfs of its */
+	size_t		 pending;	/* bytes written since its last */
 };
+
+/* Bytes written (counting a block per file) that wake the syncer. */
+#define SYNC_BATCH	(8 << 20)
+
+static void *
+syncer(void *arg)
+{
+	struct tree *t = arg;
+
+	pthread_mutex_lock(&t->mu);
+	for (;;) {
+		while (!t->sync_done && t->pending < SYNC_BATCH)
+			pthread_cond_wait(&t->cv, &t->mu);
+		if (t->sync_done)
+			break;
+		t->pending = 0;
+		pthread_mutex_unlock(&t->mu);
+		if (syncfs(t->sfd) == -1) {
+			pthread_mutex_lock(&t->mu);
+			if (t->sync_err == 0)
+				t->sync_err = errno;
+			continue;
+		}
+		pthread_mutex_lock(&t->mu);
+	}
+	pthread_mutex_unlock(&t->mu);
+	return NULL;
+}
+
+/* Start the syncer (signals stay the main thread's); none is fine. */
+static void
+syncer_start(struct tree *t)
+{
+	sigset_t all, old;
+
+	if (pthread_mutex_init(&t->mu, NULL) != 0)
+		return;
+	if (pthread_cond_init(&t->cv, NULL) != 0) {
+		pthread_mutex_destroy(&t->mu);
+		return;
+	}
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	t->syncing = pthread_create(&t->syncer, NULL, syncer, t) == 0;
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (!t->syncing) {
+		pthread_cond_destroy(&t->cv);
+		pthread_mutex_destroy(&t->mu);
+	}
+}
+
+static void
+syncer_wrote(struct tree *t, size_t len)
+{
+	if (!t->syncing)
+		return;
+	pthread_mutex_lock(&t->mu);
+	t->pending += len + 4096;
+	if (t->pending >= SYNC_BATCH)
+		pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+}
+
+/* Stop it; the errno of a syncfs of its that failed, or 0. */
+static int
+syncer_stop(struct tree *t)
+{
+	int err;
+
+	if (!t->syncing)
+		return 0;
+	pthread_mutex_lock(&t->mu);
+	t->sync_done = 1;
+	pthread_cond_signal(&t->cv);
+	pthread_mutex_unlock(&t->mu);
+	pthread_join(t->syncer, NULL);
+	err = t->sync_err;
+	pthread_cond_destroy(&t->cv);
+	pthread_mutex_destroy(&t->mu);
+	t->syncing = 0;
+	return err;
+}
 
 static int
 locate(struct tree *t)
@@ -566,6 +661,7 @@ stage_write(struct tree *t, const char *path, const char *data, size_t len,
 		}
 		off += (size_t)n;
 	}
+	syncer_wrote(t, len);
 	/* the umask took bits the file must have, or set-id bits */
 	if (((mode & (unsigned)t->umask) != 0 || (mode & 07000) != 0) &&
 	    fchmod(fd, mode) == -1)
@@ -627,6 +723,7 @@ stage_open(struct tree *t)
 	umask(m);
 	t->umask = (int)m;
 	t->dirs = hash_new(t->arena);
+	syncer_start(t);
 	/* what was published before, unchanged */
 	for (i = 0; i < t->os->files.n; i++) {
 		const struct outfile *f = t->os->files.v[i];
@@ -656,6 +753,7 @@ stage_failed(struct tree *t)
 static void
 tree_end(struct tree *t, int print)
 {
+	(void)syncer_stop(t);
 	if (t->sfd != -1)
 		close(t->sfd);
 	t->sfd = -1;
@@ -941,8 +1039,9 @@ swap(struct tree *t)
 	const char *gone = t->stage;
 
 	t->failed_at = t->stage;
-	/* every file and directory of the stage on disk, in one call */
-	if (syncfs(t->sfd) == -1)
+	/* every file and directory of the stage on disk: what the syncer
+	 * has not done yet, in one call */
+	if ((errno = syncer_stop(t)) != 0 || syncfs(t->sfd) == -1)
 		return -1;
 	if (caught) {
 		errno = EINTR;
