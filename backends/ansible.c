@@ -418,14 +418,21 @@ stamp_fields(struct hv *h, const struct plan_step *s, const char *key)
 static const char *
 discover_key(struct hv *h, const struct plan_step *s)
 {
-	const char *key = s->command;
+	struct strbuf sb;
+	const char *key;
 	size_t i;
 
+	/* one buffer: the key grows with the compute nodes */
+	sb_init(&sb);
+	sb_puts(&sb, s->command);
 	for (i = 0; i < s->nafter; i++) {
 		const struct plan_step *c = h->plan->steps[s->after[i] - 1];
 
-		key = arena_printf(h->arena, "%s\n%s", key, c->host->name);
+		sb_putc(&sb, '\n');
+		sb_puts(&sb, c->host->name);
 	}
+	key = arena_strndup(h->arena, sb.buf, sb.len);
+	sb_free(&sb);
 	return key;
 }
 

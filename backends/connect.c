@@ -106,15 +106,19 @@ one_use(const struct ir *ir, struct env *e, struct ir_edge *const *ev,
 	const struct ir_credential *c = u->cred;
 	const char *first = arena_printf(e->a, "%s:%d",
 	    ir_addr(ir, ev[0]->server_addr), ir_port(ev[0]->server->service, 0));
-	const char *all = "";
+	const char *all;
 	struct strbuf sb;
 	size_t i;
 
 	e->prefix = prefix_of(e->a, u->service->name);
+	/* one buffer: the list grows with the replicas of the server */
+	sb_init(&sb);
 	for (i = 0; i < n; i++)
-		all = arena_printf(e->a, "%s%s%s:%d", all, i ? "," : "",
+		sb_printf(&sb, "%s%s:%d", i ? "," : "",
 		    ir_addr(ir, ev[i]->server_addr),
 		    ir_port(ev[i]->server->service, 0));
+	all = arena_strndup(e->a, sb.buf != NULL ? sb.buf : "", sb.len);
+	sb_free(&sb);
 	var(e, "HOST", ir_addr(ir, ev[0]->server_addr));
 	var(e, "PORT", arena_printf(e->a, "%d",
 	    ir_port(ev[0]->server->service, 0)));

@@ -51,8 +51,15 @@ struct chunk {
 
 struct arena {
 	struct chunk	*head;
+	struct chunk	*spare;		/* released chunks, for reuse */
+	size_t		 nspare;
 	struct arena	*kids, *next;	/* child arenas, freed with it */
 };
+
+/* Released chunks kept for the next allocations: a pass that releases
+ * after every file reuses the same memory instead of asking malloc (and
+ * the kernel, page by page) for it again. */
+#define SPARE_MAX	64
 
 void *
 xmalloc(size_t n)
@@ -90,7 +97,8 @@ arena_new(void)
 {
 	struct arena *a = xmalloc(sizeof(*a));
 
-	a->head = NULL;
+	a->head = a->spare = NULL;
+	a->nspare = 0;
 	a->kids = a->next = NULL;
 	return a;
 }
@@ -123,6 +131,13 @@ arena_release(struct arena *a, struct arena_mark m)
 	while (a->head != m.chunk) {
 		c = a->head;
 		a->head = c->next;
+		if (c->size == CHUNK && a->nspare < SPARE_MAX) {
+			POISON(c->data, c->size);
+			c->next = a->spare;
+			a->spare = c;
+			a->nspare++;
+			continue;
+		}
 		UNPOISON(c->data, c->size);
 		free(c);
 	}
@@ -152,6 +167,11 @@ arena_free(struct arena *a)
 		UNPOISON(c->data, c->size);
 		free(c);
 	}
+	for (c = a->spare; c != NULL; c = n) {
+		n = c->next;
+		UNPOISON(c->data, c->size);
+		free(c);
+	}
 	free(a);
 }
 
@@ -168,12 +188,18 @@ arena_alloc(struct arena *a, size_t n)
 	if (c == NULL || c->size - c->used < n) {
 		size_t size = n > CHUNK ? n : CHUNK;
 
-		c = xmalloc(sizeof(*c) + size);
-		c->size = size;
+		if (size == CHUNK && a->spare != NULL) {
+			c = a->spare;
+			a->spare = c->next;
+			a->nspare--;
+		} else {
+			c = xmalloc(sizeof(*c) + size);
+			c->size = size;
+			POISON(c->data, size);
+		}
 		c->used = 0;
 		c->next = a->head;
 		a->head = c;
-		POISON(c->data, size);
 	}
 	p = (char *)c->data + c->used;
 	c->used += n;

@@ -318,20 +318,23 @@ print_zone(struct arena *a, struct diag *d, const struct ir *ir,
 {
 	const struct ir_zinst *zi = NULL;
 	const struct outfile *f;
+	struct strbuf sb;
 	size_t i, n = 0;
-	char *hosts = arena_strdup(a, "");
+	const char *hosts;
 
+	sb_init(&sb);		/* the hosts it is on, for the messages */
 	for (i = 0; i < ir->nzinsts; i++) {
 		const struct ir_zinst *z = ir->zinsts[i];
 
 		if (strcmp(z->zone->name, o->zone) != 0)
 			continue;
-		hosts = arena_printf(a, "%s%s%s", hosts, n ? ", " : "",
-		    z->host->name);
+		sb_printf(&sb, "%s%s", n ? ", " : "", z->host->name);
 		n++;
 		if (o->host == NULL || strcmp(z->host->name, o->host) == 0)
 			zi = z;
 	}
+	hosts = arena_strndup(a, sb.buf != NULL ? sb.buf : "", sb.len);
+	sb_free(&sb);
 	if (n == 0) {
 		const char **names = arena_alloc(a,
 		    (ir->nzones + 1) * sizeof(*names));
