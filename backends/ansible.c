@@ -339,7 +339,9 @@ struct hv {
 static void
 field(struct hv *h, const char *key, const char *val)
 {
-	sb_printf(&h->sb, F "%s: ", key);
+	sb_puts(&h->sb, F);
+	sb_puts(&h->sb, key);
+	sb_puts(&h->sb, ": ");
 	ylit(&h->sb, val);
 	sb_putc(&h->sb, '\n');
 }

@@ -184,10 +184,27 @@ oslo_value(struct arena *a, const char *v, enum ir_release r, int quote)
 
 /* ---- collecting options */
 
+/* "SEC\nKEY": an option's name in the place's index */
+static char *
+opt_key(char *buf, size_t size, const char *sec, const char *key)
+{
+	size_t ls = strlen(sec), lk = strlen(key);
+
+	if (ls + lk + 2 > size)
+		return NULL;
+	memcpy(buf, sec, ls);
+	buf[ls] = '\n';
+	memcpy(buf + ls + 1, key, lk + 1);
+	return buf;
+}
+
 static struct nopt *
 lookup(struct frag *f, const char *sec, const char *key)
 {
-	return hash_get(f->index, arena_printf(f->a, "%s\n%s", sec, key));
+	char buf[256], *k = opt_key(buf, sizeof(buf), sec, key);
+
+	return hash_get(f->index, k != NULL ? k : arena_printf(f->a,
+	    "%s\n%s", sec, key));
 }
 
 static struct nopt *

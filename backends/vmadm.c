@@ -82,11 +82,24 @@ const struct vmadm_prop vmadm_props[] = {
 const struct vmadm_prop *
 vmadm_prop(const char *name)
 {
-	const struct vmadm_prop *p;
+	static size_t n;
+	size_t lo = 0, hi;
 
-	for (p = vmadm_props; p->name != NULL; p++)
-		if (strcmp(p->name, name) == 0)
-			return p;
+	if (n == 0)
+		while (vmadm_props[n].name != NULL)
+			n++;
+	/* the table is sorted by name (t/vmadm-payloads checks) */
+	for (hi = n; lo < hi; ) {
+		size_t mid = lo + (hi - lo) / 2;
+		int c = strcmp(name, vmadm_props[mid].name);
+
+		if (c == 0)
+			return &vmadm_props[mid];
+		if (c < 0)
+			hi = mid;
+		else
+			lo = mid + 1;
+	}
 	return NULL;
 }
 

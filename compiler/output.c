@@ -124,8 +124,24 @@ cmp_path(const void *a, const void *b)
 void
 out_sort(struct outset *os)
 {
-	if (os->files.n > 1)
-		qsort(os->files.v, os->files.n, sizeof(void *), cmp_path);
+	void **v = os->files.v;
+	size_t n = os->files.n, k, i;
+
+	/* sorted already but for the last few added (MANIFEST, .gitignore,
+	 * the stamp): each put in its place, not the whole set sorted */
+	for (k = 1; k < n && cmp_path(&v[k - 1], &v[k]) <= 0; k++)
+		;
+	if (n - k > 8) {
+		qsort(v, n, sizeof(void *), cmp_path);
+		return;
+	}
+	for (; k < n; k++) {
+		void *f = v[k];
+
+		for (i = k; i > 0 && cmp_path(&v[i - 1], &f) > 0; i--)
+			v[i] = v[i - 1];
+		v[i] = f;
+	}
 }
 
 /*

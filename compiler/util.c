@@ -236,8 +236,22 @@ prefix_mask(int prefix)
 const char *
 ipv4_str(struct arena *a, uint32_t x)
 {
-	return arena_printf(a, "%u.%u.%u.%u", x >> 24, (x >> 16) & 255,
-	    (x >> 8) & 255, x & 255);
+	char buf[16], *p = buf;
+	int i;
+
+	/* by hand: every address of every file goes through here */
+	for (i = 24; i >= 0; i -= 8) {
+		unsigned o = (x >> i) & 255;
+
+		if (o >= 100)
+			*p++ = (char)('0' + o / 100);
+		if (o >= 10)
+			*p++ = (char)('0' + o / 10 % 10);
+		*p++ = (char)('0' + o % 10);
+		if (i > 0)
+			*p++ = '.';
+	}
+	return arena_strndup(a, buf, (size_t)(p - buf));
 }
 
 /*

@@ -1,8 +1,9 @@
 /*
  * unit.c -- unit tests of the front end's small pieces that golden cases
  * reach only indirectly: SHA-256 at block boundaries, the hash table under
- * growth, edit distance and suggestions, IPv4 parsing, secret variable
- * names; and the knowledge tables (roles, brands, releases): every field
+ * growth, edit distance and suggestions, IPv4 parsing and printing,
+ * secret variable names, the order of vmadm's property table; and the
+ * knowledge tables (roles, brands, releases): every field
  * a pass reads is set, every template names only fields that exist.
  * Prints one line per failure and "unit: N passed, N failed".
  */
@@ -13,6 +14,7 @@
 
 #include "ir.h"
 #include "digest.h"
+#include "vmadm.h"
 
 static int passed, failed;
 
@@ -104,7 +106,30 @@ test_ipv4(void)
 	CHECK(prefix_mask(0) == 0 && prefix_mask(24) == 0xffffff00 &&
 	    prefix_mask(32) == 0xffffffff);
 	CHECK(strcmp(ipv4_str(a, 0xc0a80001), "192.168.0.1") == 0);
+	CHECK(strcmp(ipv4_str(a, 0), "0.0.0.0") == 0);
+	CHECK(strcmp(ipv4_str(a, 0xff0a6409), "255.10.100.9") == 0);
+	CHECK(strcmp(ipv4_str(a, 0x01630af5), "1.99.10.245") == 0);
 	arena_free(a);
+}
+
+/* vmadm_prop() searches vmadm's property table by halves: it must be
+ * sorted, and every name found. */
+static void
+test_vmadm_props(void)
+{
+	const struct vmadm_prop *p;
+	int sorted = 1, found = 1;
+
+	for (p = vmadm_props; p->name != NULL; p++) {
+		if (p != vmadm_props && strcmp(p[-1].name, p->name) >= 0)
+			sorted = 0;
+		if (vmadm_prop(p->name) != p)
+			found = 0;
+	}
+	CHECK(sorted);
+	CHECK(found);
+	CHECK(vmadm_prop("no_such_property") == NULL);
+	CHECK(vmadm_prop("") == NULL);
 }
 
 static void
@@ -339,6 +364,7 @@ main(void)
 	test_hash();
 	test_suggest();
 	test_ipv4();
+	test_vmadm_props();
 	test_names();
 	printf("unit: %d passed, %d failed\n", passed, failed);
 	return failed != 0;
