@@ -19,10 +19,9 @@
  *    the tree it writes;
  *  - out_close_tree, once every backend succeeded and the lock file is
  *    written, makes the staged tree durable with a syncfs(2) of its file
- *    system (not an fsync per file; while the stage is written, a thread
- *    syncs it every few megabytes, so that the disk works while ztopo
- *    generates, and the last call has little left to do), swaps it in
- *    with one
+ *    system (not an fsync per file; the stage is filled by threads that
+ *    write and sync it while ztopo generates, stage.c, so the last call
+ *    has little left to do), swaps it in with one
  *    renameat2(RENAME_EXCHANGE) -- readers see the old tree or the new
  *    one, never a mixture; where the file system cannot exchange, two
  *    renames, the old tree kept aside until the new one is in place --
@@ -46,7 +45,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -57,6 +55,7 @@
 
 #include "digest.h"
 #include "output.h"
+#include "stage.h"
 #include "stamp.h"
 
 /* ---- signals: noted while staging, acted on between files */
@@ -231,98 +230,8 @@ struct tree {
 	struct hash	*dirs;		/* directories made in it */
 	const char	*failed_at;	/* what failed, for the message */
 	int		 umask;
-	/* the syncer: a thread that syncfs(2)es the stage while it is
-	 * written, so that the disk works while ztopo generates */
-	pthread_t	 syncer;
-	pthread_mutex_t	 mu;
-	pthread_cond_t	 cv;
-	int		 syncing;	/* it runs */
-	int		 sync_done;	/* it should stop */
-	int		 sync_err;	/* the errno of a syncfs of its */
-	size_t		 pending;	/* bytes written since its last */
+	struct stage	*st;		/* fills it (stage.c), or NULL */
 };
-
-/* Bytes written (counting a block per file) that wake the syncer. */
-#define SYNC_BATCH	(8 << 20)
-
-static void *
-syncer(void *arg)
-{
-	struct tree *t = arg;
-
-	pthread_mutex_lock(&t->mu);
-	for (;;) {
-		while (!t->sync_done && t->pending < SYNC_BATCH)
-			pthread_cond_wait(&t->cv, &t->mu);
-		if (t->sync_done)
-			break;
-		t->pending = 0;
-		pthread_mutex_unlock(&t->mu);
-		if (syncfs(t->sfd) == -1) {
-			pthread_mutex_lock(&t->mu);
-			if (t->sync_err == 0)
-				t->sync_err = errno;
-			continue;
-		}
-		pthread_mutex_lock(&t->mu);
-	}
-	pthread_mutex_unlock(&t->mu);
-	return NULL;
-}
-
-/* Start the syncer (signals stay the main thread's); none is fine. */
-static void
-syncer_start(struct tree *t)
-{
-	sigset_t all, old;
-
-	if (pthread_mutex_init(&t->mu, NULL) != 0)
-		return;
-	if (pthread_cond_init(&t->cv, NULL) != 0) {
-		pthread_mutex_destroy(&t->mu);
-		return;
-	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	t->syncing = pthread_create(&t->syncer, NULL, syncer, t) == 0;
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (!t->syncing) {
-		pthread_cond_destroy(&t->cv);
-		pthread_mutex_destroy(&t->mu);
-	}
-}
-
-static void
-syncer_wrote(struct tree *t, size_t len)
-{
-	if (!t->syncing)
-		return;
-	pthread_mutex_lock(&t->mu);
-	t->pending += len + 4096;
-	if (t->pending >= SYNC_BATCH)
-		pthread_cond_signal(&t->cv);
-	pthread_mutex_unlock(&t->mu);
-}
-
-/* Stop it; the errno of a syncfs of its that failed, or 0. */
-static int
-syncer_stop(struct tree *t)
-{
-	int err;
-
-	if (!t->syncing)
-		return 0;
-	pthread_mutex_lock(&t->mu);
-	t->sync_done = 1;
-	pthread_cond_signal(&t->cv);
-	pthread_mutex_unlock(&t->mu);
-	pthread_join(t->syncer, NULL);
-	err = t->sync_err;
-	pthread_cond_destroy(&t->cv);
-	pthread_mutex_destroy(&t->mu);
-	t->syncing = 0;
-	return err;
-}
 
 static int
 locate(struct tree *t)
@@ -611,98 +520,6 @@ note_edited(struct tree *t, const char *path, const char *old, size_t len,
 
 /* ---- staging */
 
-/* Make the directories leading to PATH in the stage, each once. */
-static int
-stage_mkdirs(struct tree *t, const char *path)
-{
-	const char *sl = strrchr(path, '/');
-	char *buf, *p;
-
-	if (sl == NULL || hash_get(t->dirs, arena_strndup(t->arena, path,
-	    (size_t)(sl - path))) != NULL)
-		return 0;
-	buf = arena_strdup(t->arena, path);
-	for (p = strchr(buf, '/'); p != NULL; p = strchr(p + 1, '/')) {
-		*p = '\0';
-		if (hash_get(t->dirs, buf) == NULL) {
-			if (mkdirat(t->sfd, buf, 0755) == -1 &&
-			    errno != EEXIST) {
-				t->failed_at = buf;
-				return -1;
-			}
-			hash_put(t->dirs, arena_strdup(t->arena, buf),
-			    (void *)1);
-		}
-		*p = '/';
-	}
-	return 0;
-}
-
-/* Write LEN bytes of DATA as PATH in the stage, with MODE; OLDST: the
- * times to keep (a copy of an unchanged file). */
-static int
-stage_write(struct tree *t, const char *path, const char *data, size_t len,
-    unsigned mode, const struct stat *oldst)
-{
-	size_t off = 0;
-	ssize_t n;
-	int fd;
-
-	t->failed_at = path;
-	fd = openat(t->sfd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
-	    mode & 07777);
-	if (fd == -1)
-		return -1;
-	while (off < len) {
-		if ((n = write(fd, data + off, len - off)) < 0) {
-			if (errno == EINTR)
-				continue;
-			goto fail;
-		}
-		off += (size_t)n;
-	}
-	syncer_wrote(t, len);
-	/* the umask took bits the file must have, or set-id bits */
-	if (((mode & (unsigned)t->umask) != 0 || (mode & 07000) != 0) &&
-	    fchmod(fd, mode) == -1)
-		goto fail;
-	if (oldst != NULL) {
-		struct timespec ts[2] = { oldst->st_atim, oldst->st_mtim };
-
-		(void)futimens(fd, ts);
-	}
-	return close(fd);
-fail:
-	n = errno;
-	close(fd);
-	errno = (int)n;
-	return -1;
-}
-
-/* The old tree's PATH, unchanged, into the stage: a hard link, or where
- * none can be made (EPERM, EXDEV) a copy with its times. */
-static int
-stage_same(struct tree *t, const char *path)
-{
-	struct stat st;
-	mode_t mode;
-	size_t len;
-	char *old;
-	int rc;
-
-	if (stage_mkdirs(t, path) == -1)
-		return -1;
-	if (linkat(t->dfd, path, t->sfd, path, 0) == 0)
-		return 0;
-	if ((old = read_at(t->dfd, path, &len, &mode, &st)) == NULL) {
-		t->failed_at = path;
-		return -1;
-	}
-	rc = stage_write(t, path, old, len, mode, &st);
-	free(old);
-	return rc;
-}
-
 static int
 stage_open(struct tree *t)
 {
@@ -721,15 +538,13 @@ stage_open(struct tree *t)
 		return -1;
 	m = umask(0);
 	umask(m);
-	t->umask = (int)m;
-	t->dirs = hash_new(t->arena);
-	syncer_start(t);
+	t->st = stage_start(t->sfd, t->dfd, (unsigned)m);
 	/* what was published before, unchanged */
 	for (i = 0; i < t->os->files.n; i++) {
 		const struct outfile *f = t->os->files.v[i];
 
-		if (f->state == OUT_SAME && stage_same(t, f->path) == -1)
-			return -1;
+		if (f->state == OUT_SAME)
+			stage_link(t->st, f->path);
 	}
 	return 0;
 }
@@ -753,7 +568,9 @@ stage_failed(struct tree *t)
 static void
 tree_end(struct tree *t, int print)
 {
-	(void)syncer_stop(t);
+	if (t->st != NULL)
+		stage_abort(t->st);
+	t->st = NULL;
 	if (t->sfd != -1)
 		close(t->sfd);
 	t->sfd = -1;
@@ -896,10 +713,10 @@ tree_add(struct tree *t, struct outfile *f, const char *data, size_t len)
 		;		/* linked when (if) a stage is needed */
 	else if (t->stage == NULL && stage_open(t) == -1)
 		stage_failed(t);
-	else if (f->state == OUT_SAME ? stage_same(t, f->path) == -1 :
-	    stage_mkdirs(t, f->path) == -1 ||
-	    stage_write(t, f->path, data, len, f->mode, NULL) == -1)
-		stage_failed(t);
+	else if (f->state == OUT_SAME)
+		stage_link(t->st, f->path);
+	else
+		stage_put(t->st, f->path, data, len, f->mode);
 	if (caught)
 		interrupted(t);
 }
@@ -1038,10 +855,25 @@ swap(struct tree *t)
 	struct place *pl = &t->pl;
 	const char *gone = t->stage;
 
+	/* every file in the stage, then on disk: what the syncer has not
+	 * done yet, in one call */
+	{
+		char *at = NULL;
+		int rc = stage_finish(t->st, &at);
+
+		t->st = NULL;
+		if (rc == -1) {
+			int err = errno;
+
+			t->failed_at = at != NULL ? arena_strdup(t->arena, at) :
+			    t->stage;
+			free(at);
+			errno = err;
+			return -1;
+		}
+	}
 	t->failed_at = t->stage;
-	/* every file and directory of the stage on disk: what the syncer
-	 * has not done yet, in one call */
-	if ((errno = syncer_stop(t)) != 0 || syncfs(t->sfd) == -1)
+	if (syncfs(t->sfd) == -1)
 		return -1;
 	if (caught) {
 		errno = EINTR;

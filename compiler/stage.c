@@ -1,0 +1,377 @@
+/*
+ * stage.c -- filling a staging directory (tree.c) in the background, so
+ * that the disk and the kernel work while ztopo generates.
+ *
+ * Two threads: the writer takes the files tree.c hands over (a copy of
+ * their bytes, in order, at most STAGE_QUEUE bytes waiting) and makes
+ * their directories (each once), writes them, or hard-links an unchanged
+ * one from the old tree (copying it with its times where no link can be
+ * made); the syncer syncfs(2)es the stage every SYNC_BATCH bytes
+ * written, so that the one syncfs before the swap has little left.  The
+ * first error stops the writing and is kept, with the path it was about,
+ * for stage_finish.  Both threads block every signal: tree.c's handler
+ * runs in the main thread.  Where a thread cannot be started, the work
+ * is done in the caller, as it comes.
+ */
+#define _GNU_SOURCE
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "ztopo.h"
+#include "stage.h"
+
+#define STAGE_QUEUE	(8 << 20)	/* bytes handed over, not written */
+#define SYNC_BATCH	(8 << 20)	/* bytes written that wake the syncer */
+
+struct job {
+	struct job	*next;
+	int		 link;		/* 1: from the old tree */
+	unsigned	 mode;
+	size_t		 len;
+	char		*path;
+	char		 data[];	/* then the path */
+};
+
+struct stage {
+	int		 sfd, dfd;
+	unsigned	 umask;
+	struct arena	*arena;		/* the writer's: directories made */
+	struct hash	*dirs;
+	pthread_mutex_t	 mu;
+	pthread_cond_t	 ready, room, wake;	/* writer, caller, syncer */
+	struct job	*head, *tail;
+	size_t		 queued;	/* bytes waiting */
+	size_t		 pending;	/* written since the syncer's last */
+	int		 done;		/* no more jobs: finish, and stop */
+	int		 written;	/* the writer has stopped: so may the
+					 * syncer */
+	int		 stop;		/* abort: drop what waits */
+	int		 threads;	/* writer and syncer run */
+	pthread_t	 writer, syncer;
+	int		 err;		/* the first error's errno, or 0 */
+	char		*failed_at;	/* ...and the path it was about */
+};
+
+/* ---- the work itself */
+
+static int
+make_dirs(struct stage *s, const char *path)
+{
+	const char *sl = strrchr(path, '/');
+	char *buf, *p;
+
+	if (sl == NULL || hash_get(s->dirs, arena_strndup(s->arena, path,
+	    (size_t)(sl - path))) != NULL)
+		return 0;
+	buf = arena_strdup(s->arena, path);
+	for (p = strchr(buf, '/'); p != NULL; p = strchr(p + 1, '/')) {
+		*p = '\0';
+		if (hash_get(s->dirs, buf) == NULL) {
+			if (mkdirat(s->sfd, buf, 0755) == -1 && errno != EEXIST)
+				return -1;
+			hash_put(s->dirs, arena_strdup(s->arena, buf),
+			    (void *)1);
+		}
+		*p = '/';
+	}
+	return 0;
+}
+
+static void
+wrote(struct stage *s, size_t len)
+{
+	if (!s->threads)
+		return;
+	pthread_mutex_lock(&s->mu);
+	s->pending += len + 4096;	/* a block of metadata per file */
+	if (s->pending >= SYNC_BATCH)
+		pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->mu);
+}
+
+/* PATH in the stage: LEN bytes of DATA, MODE; OLDST: the times to keep. */
+static int
+write_file(struct stage *s, const char *path, const char *data, size_t len,
+    unsigned mode, const struct stat *oldst)
+{
+	size_t off = 0;
+	ssize_t n;
+	int fd;
+
+	fd = openat(s->sfd, path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+	    mode & 07777);
+	if (fd == -1)
+		return -1;
+	while (off < len) {
+		if ((n = write(fd, data + off, len - off)) < 0) {
+			if (errno == EINTR)
+				continue;
+			goto fail;
+		}
+		off += (size_t)n;
+	}
+	wrote(s, len);
+	/* the umask took bits the file must have, or set-id bits */
+	if (((mode & s->umask) != 0 || (mode & 07000) != 0) &&
+	    fchmod(fd, mode) == -1)
+		goto fail;
+	if (oldst != NULL) {
+		struct timespec ts[2] = { oldst->st_atim, oldst->st_mtim };
+
+		(void)futimens(fd, ts);
+	}
+	return close(fd);
+fail:
+	n = errno;
+	close(fd);
+	errno = (int)n;
+	return -1;
+}
+
+/* The old tree's PATH into the stage: a hard link, or a copy. */
+static int
+link_file(struct stage *s, const char *path)
+{
+	struct stat st;
+	char *buf;
+	size_t got = 0;
+	ssize_t n;
+	int fd, rc;
+
+	if (linkat(s->dfd, path, s->sfd, path, 0) == 0)
+		return 0;
+	/* EPERM, EXDEV: no hard links here */
+	if ((fd = openat(s->dfd, path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC)) ==
+	    -1)
+		return -1;
+	if (fstat(fd, &st) == -1) {
+		close(fd);
+		return -1;
+	}
+	buf = xmalloc((size_t)st.st_size + 1);
+	while (got < (size_t)st.st_size && (n = read(fd, buf + got,
+	    (size_t)st.st_size - got)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			break;
+		got += (size_t)n;
+	}
+	close(fd);
+	rc = write_file(s, path, buf, got, st.st_mode & 07777, &st);
+	free(buf);
+	return rc;
+}
+
+static void
+run_job(struct stage *s, struct job *j)
+{
+	if (s->err != 0)
+		return;		/* the first error stopped the writing */
+	if (make_dirs(s, j->path) == -1 || (j->link ? link_file(s, j->path) :
+	    write_file(s, j->path, j->data, j->len, j->mode, NULL)) == -1) {
+		s->err = errno != 0 ? errno : EIO;
+		s->failed_at = xstrdup(j->path);
+	}
+}
+
+/* ---- the threads */
+
+static void *
+writer(void *arg)
+{
+	struct stage *s = arg;
+	struct job *j;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (s->head == NULL && !s->done && !s->stop)
+			pthread_cond_wait(&s->ready, &s->mu);
+		if (s->stop || s->head == NULL)
+			break;
+		j = s->head;
+		if ((s->head = j->next) == NULL)
+			s->tail = NULL;
+		pthread_mutex_unlock(&s->mu);
+		run_job(s, j);
+		pthread_mutex_lock(&s->mu);
+		s->queued -= j->len;
+		free(j);
+		pthread_cond_signal(&s->room);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+static void *
+syncer(void *arg)
+{
+	struct stage *s = arg;
+
+	pthread_mutex_lock(&s->mu);
+	for (;;) {
+		while (!s->written && !s->stop && s->pending < SYNC_BATCH)
+			pthread_cond_wait(&s->wake, &s->mu);
+		if (s->written || s->stop)
+			break;
+		s->pending = 0;
+		pthread_mutex_unlock(&s->mu);
+		/* its errors are the final syncfs's too: that one reports */
+		(void)syncfs(s->sfd);
+		pthread_mutex_lock(&s->mu);
+	}
+	pthread_mutex_unlock(&s->mu);
+	return NULL;
+}
+
+struct stage *
+stage_start(int sfd, int dfd, unsigned umask)
+{
+	struct stage *s = xmalloc(sizeof(*s));
+	sigset_t all, old;
+
+	memset(s, 0, sizeof(*s));
+	s->sfd = sfd;
+	s->dfd = dfd;
+	s->umask = umask;
+	s->arena = arena_new();
+	s->dirs = hash_new(s->arena);
+	if (pthread_mutex_init(&s->mu, NULL) != 0)
+		return s;	/* no threads: done as it comes */
+	pthread_cond_init(&s->ready, NULL);
+	pthread_cond_init(&s->room, NULL);
+	pthread_cond_init(&s->wake, NULL);
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	if (pthread_create(&s->writer, NULL, writer, s) == 0) {
+		if (pthread_create(&s->syncer, NULL, syncer, s) == 0)
+			s->threads = 1;
+		else {
+			pthread_mutex_lock(&s->mu);
+			s->done = 1;
+			pthread_cond_signal(&s->ready);
+			pthread_mutex_unlock(&s->mu);
+			pthread_join(s->writer, NULL);
+			s->done = 0;
+		}
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return s;
+}
+
+static void
+put(struct stage *s, const char *path, const char *data, size_t len,
+    unsigned mode, int link)
+{
+	size_t pl = strlen(path) + 1;
+	struct job *j = xmalloc(sizeof(*j) + len + pl);
+
+	j->next = NULL;
+	j->link = link;
+	j->mode = mode;
+	j->len = len;
+	if (len > 0)
+		memcpy(j->data, data, len);
+	j->path = j->data + len;
+	memcpy(j->path, path, pl);
+	if (!s->threads) {
+		run_job(s, j);
+		free(j);
+		return;
+	}
+	pthread_mutex_lock(&s->mu);
+	/* a file larger than the queue waits for it to empty */
+	while (s->queued > 0 && s->queued + len > STAGE_QUEUE)
+		pthread_cond_wait(&s->room, &s->mu);
+	if (s->tail != NULL)
+		s->tail->next = j;
+	else
+		s->head = j;
+	s->tail = j;
+	s->queued += len;
+	pthread_cond_signal(&s->ready);
+	pthread_mutex_unlock(&s->mu);
+}
+
+void
+stage_put(struct stage *s, const char *path, const char *data, size_t len,
+    unsigned mode)
+{
+	put(s, path, data, len, mode, 0);
+}
+
+void
+stage_link(struct stage *s, const char *path)
+{
+	put(s, path, NULL, 0, 0, 1);
+}
+
+/* Stop the threads: after the last job (DONE), or dropping what waits. */
+static void
+stop(struct stage *s, int drop)
+{
+	struct job *j;
+
+	if (!s->threads)
+		return;
+	pthread_mutex_lock(&s->mu);
+	if (drop)
+		s->stop = 1;
+	s->done = 1;
+	pthread_cond_signal(&s->ready);
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->writer, NULL);
+	pthread_mutex_lock(&s->mu);
+	s->written = 1;		/* the syncer syncs while the writer works */
+	pthread_cond_signal(&s->wake);
+	pthread_mutex_unlock(&s->mu);
+	pthread_join(s->syncer, NULL);
+	while ((j = s->head) != NULL) {
+		s->head = j->next;
+		free(j);
+	}
+	pthread_cond_destroy(&s->ready);
+	pthread_cond_destroy(&s->room);
+	pthread_cond_destroy(&s->wake);
+	pthread_mutex_destroy(&s->mu);
+	s->threads = 0;
+}
+
+static void
+release(struct stage *s)
+{
+	arena_free(s->arena);
+	free(s->failed_at);
+	free(s);
+}
+
+int
+stage_finish(struct stage *s, char **failed_at)
+{
+	int err;
+
+	stop(s, 0);
+	err = s->err;
+	*failed_at = s->failed_at;
+	s->failed_at = NULL;
+	release(s);
+	if (err != 0) {
+		errno = err;
+		return -1;
+	}
+	return 0;
+}
+
+void
+stage_abort(struct stage *s)
+{
+	stop(s, 1);
+	release(s);
+}
