@@ -88,8 +88,7 @@ struct frag {
 	struct hash		*index;		/* "section\nkey" -> nopt */
 	struct hash		*reported;	/* errors made once per
 						 * service, not per instance */
-	struct arena		*keep;		/* ...and its keys: not
-						 * released with the place */
+	struct arena		*keep;		/* ...its keys: kept */
 	const struct ir_use	*ks;		/* the keystone login of its
 						 * services, once one is seen */
 	const struct ir_sinst	*ks_si;
@@ -184,27 +183,20 @@ oslo_value(struct arena *a, const char *v, enum ir_release r, int quote)
 
 /* ---- collecting options */
 
-/* "SEC\nKEY": an option's name in the place's index */
-static char *
-opt_key(char *buf, size_t size, const char *sec, const char *key)
-{
-	size_t ls = strlen(sec), lk = strlen(key);
-
-	if (ls + lk + 2 > size)
-		return NULL;
-	memcpy(buf, sec, ls);
-	buf[ls] = '\n';
-	memcpy(buf + ls + 1, key, lk + 1);
-	return buf;
-}
-
 static struct nopt *
 lookup(struct frag *f, const char *sec, const char *key)
 {
-	char buf[256], *k = opt_key(buf, sizeof(buf), sec, key);
+	size_t ls = strlen(sec), lk = strlen(key);
+	char buf[256];
 
-	return hash_get(f->index, k != NULL ? k : arena_printf(f->a,
-	    "%s\n%s", sec, key));
+	/* "SEC\nKEY", the option's name in the index: on the stack */
+	if (ls + lk + 2 > sizeof(buf))
+		return hash_get(f->index, arena_printf(f->a, "%s\n%s", sec,
+		    key));
+	memcpy(buf, sec, ls);
+	buf[ls] = '\n';
+	memcpy(buf + ls + 1, key, lk + 1);
+	return hash_get(f->index, buf);
 }
 
 static struct nopt *
