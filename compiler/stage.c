@@ -53,6 +53,8 @@ struct stage {
 					 * syncer */
 	int		 stop;		/* abort: drop what waits */
 	int		 threads;	/* writer and syncer run */
+	int		 counting;	/* the mutex is there: count for the
+					 * syncer (set before any thread) */
 	pthread_t	 writer, syncer;
 	int		 err;		/* the first error's errno, or 0 */
 	char		*failed_at;	/* ...and the path it was about */
@@ -86,7 +88,7 @@ make_dirs(struct stage *s, const char *path)
 static void
 wrote(struct stage *s, size_t len)
 {
-	if (!s->threads)
+	if (!s->counting)
 		return;
 	pthread_mutex_lock(&s->mu);
 	s->pending += len + 4096;	/* a block of metadata per file */
@@ -247,6 +249,7 @@ stage_start(int sfd, int dfd, unsigned umask)
 	pthread_cond_init(&s->ready, NULL);
 	pthread_cond_init(&s->room, NULL);
 	pthread_cond_init(&s->wake, NULL);
+	s->counting = 1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&s->writer, NULL, writer, s) == 0) {

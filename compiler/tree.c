@@ -227,9 +227,7 @@ struct tree {
 	/* staging */
 	const char	*stage;		/* its name in the parent, or NULL */
 	int		 sfd;
-	struct hash	*dirs;		/* directories made in it */
 	const char	*failed_at;	/* what failed, for the message */
-	int		 umask;
 	struct stage	*st;		/* fills it (stage.c), or NULL */
 };
 
