@@ -7,9 +7,9 @@
  *  - out_open_tree, before the backends run, locks the parent (writers
  *    of one directory are serialised, flock(2)), removes staging
  *    directories a killed run left, and reads the old tree: its MANIFEST
- *    and a walk of what is there;
+ *    and one walk (scan.c) that finds what is there and hashes it;
  *  - each file, as it is published (out_add), is compared with the old
- *    tree's.  The first that differs creates the staging directory, a
+ *    tree's, by its hash: no old file is read twice.  The first that differs creates the staging directory, a
  *    sibling of the tree (.<dir>.ztopo-new.XXXXXX, on the same file
  *    system); from then on every file goes there: a file whose bytes and
  *    mode did not change is hard-linked from the old tree, so it keeps
@@ -46,6 +46,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -55,6 +56,7 @@
 
 #include "digest.h"
 #include "output.h"
+#include "scan.h"
 #include "stage.h"
 #include "stamp.h"
 
@@ -223,6 +225,8 @@ struct tree {
 	size_t		 errlen;
 	struct vec	 old;		/* paths the old MANIFEST lists */
 	struct hash	*hashes;	/* ...hashed there: path -> hex */
+	struct hash	*listed;	/* ...all: path -> index + 1 */
+	struct scanned	*found;		/* what each holds, by index */
 	struct hash	*edited;	/* old files MANIFEST no longer hashes */
 	/* staging */
 	const char	*stage;		/* its name in the parent, or NULL */
@@ -331,72 +335,6 @@ make_stage(struct tree *t, const char *tag, int create)
 
 /* ---- the old tree: may it be replaced? */
 
-struct walk {
-	struct tree	*t;
-	struct hash	*listed;	/* paths in the old MANIFEST */
-	struct hash	*dirs;		/* ...and the directories above them */
-	int		 foreign;	/* files ztopo did not write */
-	int		 errors;
-};
-
-static void
-walk(struct walk *w, int dfd, const char *rel)
-{
-	struct tree *t = w->t;
-	struct dirent *de;
-	DIR *d;
-	int fd, entries = 0;
-
-	fd = openat(dfd, rel[0] ? rel : ".",
-	    O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd == -1 || (d = fdopendir(fd)) == NULL) {
-		fprintf(t->err, "ztopo: %s/%s: %s\n", t->dir, rel,
-		    strerror(errno));
-		if (fd != -1)
-			close(fd);
-		w->errors++;
-		return;
-	}
-	while ((de = readdir(d)) != NULL) {
-		const char *sub;
-		int dir, reg;
-
-		if (strcmp(de->d_name, ".") == 0 || strcmp(de->d_name, "..") == 0)
-			continue;
-		entries++;
-		sub = rel[0] ? arena_printf(t->arena, "%s/%s", rel,
-		    de->d_name) : arena_strdup(t->arena, de->d_name);
-		dir = de->d_type == DT_DIR;
-		reg = de->d_type == DT_REG;
-		if (de->d_type == DT_UNKNOWN) {
-			struct stat st;
-
-			if (fstatat(fd, de->d_name, &st,
-			    AT_SYMLINK_NOFOLLOW) == -1)
-				continue;
-			dir = S_ISDIR(st.st_mode);
-			reg = S_ISREG(st.st_mode);
-		}
-		if (dir)
-			walk(w, dfd, sub);
-		else if (!reg || (strcmp(sub, "MANIFEST") != 0 &&
-		    hash_get(w->listed, sub) == NULL)) {
-			if (w->foreign++ < 5)
-				fprintf(t->err, "ztopo: %s/%s: not written by "
-				    "ztopo (not in %s/MANIFEST)\n", t->dir,
-				    sub, t->dir);
-		}
-	}
-	closedir(d);
-	/* ztopo makes directories only to hold files: an empty one that
-	 * holds no listed file (a checkout lacks the git-ignored secret
-	 * files) is the user's, and replacing the tree would delete it */
-	if (entries == 0 && rel[0] != '\0' && hash_get(w->dirs, rel) == NULL &&
-	    w->foreign++ < 5)
-		fprintf(t->err, "ztopo: %s/%s: an empty directory ztopo did not "
-		    "make\n", t->dir, rel);
-}
-
 /*
  * The paths a MANIFEST lists, hashed or secret, in its order.  Lines
  * that are neither (a hand edit) list nothing.
@@ -433,25 +371,23 @@ manifest_paths(struct tree *t, const char *man)
 
 /*
  * May the old tree (open as T->dfd) be replaced: empty, or a tree whose
- * MANIFEST lists every file in it?  Fills T->old and T->hashes.
+ * MANIFEST lists every file in it?  Fills T->old and T->hashes, and
+ * T->found with what each listed path holds (scan.c).
  */
 static int
 check_old(struct tree *t)
 {
 	struct arena *a = t->arena;
-	struct walk w;
-	struct dirent *de;
+	struct hash *dirs = hash_new(a);
 	size_t len, i;
+	int foreign, errors;
 	char *man;
 
-	memset(&w, 0, sizeof(w));
-	w.t = t;
-	w.listed = hash_new(a);
-	w.dirs = hash_new(a);
 	man = read_at(t->dfd, "MANIFEST", &len, NULL, NULL);
 	if (man == NULL) {
 		int fd = openat(t->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		DIR *d = fd == -1 ? NULL : fdopendir(fd);
+		struct dirent *de;
 		int empty = 1;
 
 		if (d == NULL) {
@@ -478,40 +414,52 @@ check_old(struct tree *t)
 	for (i = 0; i < t->old.n; i++) {
 		char *up = arena_strdup(a, t->old.v[i]), *sl;
 
-		hash_put(w.listed, t->old.v[i], (void *)1);
+		hash_put(t->listed, t->old.v[i], (void *)(uintptr_t)(i + 1));
 		while ((sl = strrchr(up, '/')) != NULL) {
 			*sl = '\0';
-			if (!hash_put(w.dirs, up, (void *)1))
+			if (!hash_put(dirs, up, (void *)1))
 				break;	/* and so are the ones above it */
 			up = arena_strdup(a, up);
 		}
 	}
-	walk(&w, t->dfd, "");
-	if (w.foreign) {
+	/* MANIFEST itself: compared as every file is, listed or not */
+	hash_put(t->listed, "MANIFEST", (void *)(uintptr_t)(t->old.n + 1));
+	t->found = arena_alloc(a, (t->old.n + 1) * sizeof(*t->found));
+	errors = scan_tree(t->dfd, t->dir, t->listed, dirs, t->found, &foreign,
+	    t->err);
+	if (foreign) {
 		fprintf(t->err, "ztopo: %s: holds %d file%s ztopo did not "
 		    "write; refusing to replace it (move %s away, or choose "
-		    "another -o)\n", t->dir, w.foreign, w.foreign == 1 ? "" :
-		    "s", w.foreign == 1 ? "it" : "them");
+		    "another -o)\n", t->dir, foreign, foreign == 1 ? "" :
+		    "s", foreign == 1 ? "it" : "them");
 		return -1;
 	}
-	return w.errors ? -1 : 0;
+	return errors ? -1 : 0;
 }
 
-/* Was the old file PATH, whose bytes are OLD, edited since ztopo wrote
- * it?  HEX: the hash of OLD when known, else NULL. */
+/* What the old tree holds at PATH, if MANIFEST lists it and it is a
+ * file; else NULL. */
+static const struct scanned *
+found_at(const struct tree *t, const char *path)
+{
+	void *idx = t->exists ? hash_get(t->listed, path) : NULL;
+	const struct scanned *sc = idx ? &t->found[(uintptr_t)idx - 1] : NULL;
+
+	return sc != NULL && sc->found ? sc : NULL;
+}
+
+/* Was the old file PATH edited since ztopo wrote it: are its bytes not
+ * those MANIFEST hashed? */
 static void
-note_edited(struct tree *t, const char *path, const char *old, size_t len,
-    const char *hex)
+note_edited(struct tree *t, const char *path)
 {
 	const char *want = hash_get(t->hashes, path);
-	char h[65];
+	const struct scanned *sc = found_at(t, path);
+	char hex[65];
 
-	if (want == NULL)
-		return;		/* a secret file: never hashed */
-	if (hex == NULL) {
-		sha256_hex(old, len, h);
-		hex = h;
-	}
+	if (want == NULL || sc == NULL)
+		return;		/* a secret file: never hashed; or gone */
+	hex32(sc->sha, hex);
 	if (strcmp(hex, want) != 0)
 		hash_put(t->edited, path, (void *)1);
 }
@@ -614,6 +562,7 @@ out_open_tree(struct outset *os, const char *dir, int check_only,
 	t->report = report;
 	t->dfd = t->sfd = t->pl.pfd = -1;
 	t->hashes = hash_new(a);
+	t->listed = hash_new(a);
 	t->edited = hash_new(a);
 	if ((t->err = open_memstream(&t->errbuf, &t->errlen)) == NULL) {
 		fprintf(stderr, "ztopo: %s\n", strerror(errno));
@@ -679,25 +628,21 @@ out_open_tree(struct outset *os, const char *dir, int check_only,
 void
 tree_add(struct tree *t, struct outfile *f, const char *data, size_t len)
 {
+	unsigned char sha[32];
 	char hex[65];
+	const struct scanned *old;
 
-	sha256_hex(data, len, hex);
+	sha256(data, len, sha);
+	hex32(sha, hex);
 	f->hash = arena_strdup(t->arena, hex);
 	f->state = OUT_NEW;
 	if (t->failed)
 		return;
-	if (t->exists) {
-		mode_t mode;
-		size_t olen;
-		char *old = read_at(t->dfd, f->path, &olen, &mode, NULL);
-
-		if (old != NULL) {
-			f->state = olen == len && memcmp(old, data, len) == 0 &&
-			    mode == f->mode ? OUT_SAME : OUT_CHANGED;
-			note_edited(t, f->path, old, olen, olen == len &&
-			    memcmp(old, data, len) == 0 ? hex : NULL);
-			free(old);
-		}
+	if ((old = found_at(t, f->path)) != NULL) {
+		f->state = old->size == len && old->mode == f->mode &&
+		    memcmp(old->sha, sha, sizeof(sha)) == 0 ? OUT_SAME :
+		    OUT_CHANGED;
+		note_edited(t, f->path);
 	}
 	if (t->check_only) {
 		/* --diff shows the new bytes of what changed */
@@ -754,18 +699,17 @@ out_tree_current(struct outset *os, const char *inputs)
 	}
 	for (i = 0; i < t->old.n; i++) {
 		const char *path = t->old.v[i], *want;
-		char *data, hex[65];
-		size_t dlen;
+		const struct scanned *sc = found_at(t, path);
+		char hex[65];
 
 		if (strcmp(path, STAMP_FILE) == 0)
 			continue;
 		if ((want = hash_get(t->hashes, path)) == NULL &&
 		    (want = hash_get(secret, path)) == NULL)
 			goto out;
-		if ((data = read_at(t->dfd, path, &dlen, NULL, NULL)) == NULL)
+		if (sc == NULL)
 			goto out;
-		sha256_hex(data, dlen, hex);
-		free(data);
+		hex32(sc->sha, hex);
 		if (strcmp(hex, want) != 0)
 			goto out;
 	}
@@ -940,18 +884,12 @@ out_close_tree(struct outset *os, int commit)
 	chg = arena_alloc(a, (os->files.n + t->old.n + 1) * sizeof(*chg));
 	for (i = 0; i < t->old.n; i++) {
 		const char *path = t->old.v[i];
-		size_t len;
-		char *old;
 
 		if (out_find(os, path) != NULL)
 			continue;
 		chg[nchg].path = path;
 		chg[nchg++].what = "removed";
-		if (hash_get(t->hashes, path) != NULL &&
-		    (old = read_at(t->dfd, path, &len, NULL, NULL)) != NULL) {
-			note_edited(t, path, old, len, NULL);
-			free(old);
-		}
+		note_edited(t, path);
 	}
 	/* a generated file edited by hand: the edit would be lost */
 	if (!t->check_only && hash_count(t->edited) > 0) {

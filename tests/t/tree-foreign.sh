@@ -35,6 +35,28 @@ ln -s /etc/passwd ours/link
 refused ours "symbolic link in the tree" "ours/link: not written by ztopo"
 rm ours/link
 
+# many, spread over the tree: every one counted, the first five by path
+# named (the old tree is read by several threads: the message may not
+# depend on which found what first), the rest not
+dirs=$(cd ours && find . -mindepth 1 -type d | sort | sed 's|^\./||')
+i=0
+for d in $dirs $dirs; do
+	i=$((i + 1))
+	echo mine >"ours/$d/zz-$(printf %03d $i)"
+done
+mkdir ours/zz-empty
+n=$((i + 1))
+refused ours "$n foreign files" "holds $n files ztopo did not write"
+want=$(for d in $dirs $dirs; do echo "$d"; done | awk '{ printf "%s/zz-%03d\n", $0, NR }' | sort | head -5 | sed 's|^|ztopo: ours/|; s|$|: not written by ztopo (not in ours/MANIFEST)|')
+got=$(grep 'not written by ztopo' err.txt)
+[ "$got" = "$want" ] || { echo "the first five foreign files by path, expected:"; echo "$want"; echo "got:"; echo "$got"; fail=1; }
+[ "$(wc -l <err.txt)" = 6 ] || { echo "expected five named and the count:"; cat err.txt; fail=1; }
+for d in $dirs; do rm -f "ours/$d"/zz-*; done
+rmdir ours/zz-empty
+mkdir ours/zz-empty
+refused ours "an empty directory" "ours/zz-empty: an empty directory ztopo did not make"
+rmdir ours/zz-empty
+
 ln -s ours viaalink
 refused viaalink "the directory is a symbolic link" "is a symbolic link"
 echo x >afile
