@@ -29,6 +29,8 @@
  *    crash.  Killed at any moment before, the old tree is as it was;
  *  - when nothing changed no staging directory is ever made, and the
  *    cost is that of reading and hashing the old tree's files once;
+ *    when only .ztopo-stamp did (stamp.c), it alone is replaced by a
+ *    rename into the tree (restamp);
  *  - SIGINT, SIGTERM and SIGHUP from out_open_tree on remove the staging
  *    directory and leave the old tree as it was; after the swap they
  *    wait until the old tree is removed; then the signal is delivered;
@@ -233,6 +235,9 @@ struct tree {
 	int		 sfd;
 	const char	*failed_at;	/* what failed, for the message */
 	struct stage	*st;		/* fills it (stage.c), or NULL */
+	/* a changed stamp, before (if ever) anything else changes */
+	const struct outfile *stamp;
+	char		*stamp_data;
 };
 
 static int
@@ -492,6 +497,9 @@ stage_open(struct tree *t)
 		if (f->state == OUT_SAME)
 			stage_link(t->st, f->path);
 	}
+	if (t->stamp != NULL)
+		stage_put(t->st, t->stamp->path, t->stamp_data, t->stamp->len,
+		    t->stamp->mode);
 	return 0;
 }
 
@@ -654,7 +662,13 @@ tree_add(struct tree *t, struct outfile *f, const char *data, size_t len)
 	}
 	if (f->state == OUT_SAME && t->stage == NULL)
 		;		/* linked when (if) a stage is needed */
-	else if (t->stage == NULL && stage_open(t) == -1)
+	else if (f->state == OUT_CHANGED && t->stage == NULL &&
+	    strcmp(f->path, STAMP_FILE) == 0) {
+		/* staged only if something else changes (stage_open) */
+		t->stamp = f;
+		t->stamp_data = arena_alloc(t->arena, len + 1);
+		memcpy(t->stamp_data, data, len);
+	} else if (t->stage == NULL && stage_open(t) == -1)
 		stage_failed(t);
 	else if (f->state == OUT_SAME)
 		stage_link(t->st, f->path);
@@ -856,6 +870,61 @@ swap(struct tree *t)
 	return 0;
 }
 
+/*
+ * Only the stamp changed: every other file is what it was, so the tree
+ * stays and the stamp alone is replaced -- written beside the tree,
+ * synced, renamed over the old one, the directory synced.  Killed
+ * before the rename, the old stamp stays (the next compile generates
+ * and compares again) and the file beside is a stale stage.
+ */
+static int
+restamp(struct tree *t)
+{
+	struct place *pl = &t->pl;
+	const struct outfile *f = t->stamp;
+	char *tmp = arena_printf(t->arena, "%s/.%s.ztopo-new.XXXXXX",
+	    pl->parent, pl->base);
+	const char *name = strrchr(tmp, '/') + 1;
+	size_t off = 0;
+	int fd;
+
+	if ((fd = mkostemp(tmp, O_CLOEXEC)) == -1) {
+		fprintf(t->err, "ztopo: cannot create a file in %s: %s\n",
+		    pl->parent, strerror(errno));
+		return -1;
+	}
+	t->stage = name;	/* removed by tree_end unless renamed */
+	while (off < f->len) {
+		ssize_t n = write(fd, t->stamp_data + off, f->len - off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			goto fail;
+		off += (size_t)n;
+	}
+	if (fchmod(fd, f->mode) == -1 || fsync(fd) == -1)
+		goto fail;
+	close(fd);
+	fd = -1;
+	if (caught) {
+		fprintf(t->err, "ztopo: interrupted; %s left unchanged\n",
+		    t->dir);
+		return -1;
+	}
+	if (renameat(pl->pfd, name, t->dfd, f->path) == -1)
+		goto fail;
+	t->stage = NULL;
+	(void)fsync(t->dfd);
+	return 0;
+fail:
+	fprintf(t->err, "ztopo: %s/%s: %s; %s left unchanged\n", pl->parent,
+	    name, strerror(errno), t->dir);
+	if (fd != -1)
+		close(fd);
+	return -1;
+}
+
 int
 out_close_tree(struct outset *os, int commit)
 {
@@ -935,6 +1004,11 @@ out_close_tree(struct outset *os, int commit)
 	}
 	if (t->exists && nchg == 0) {
 		rc = 0;		/* nothing changed: nothing was staged */
+		goto out;
+	}
+	if (t->stage == NULL && t->stamp != NULL && nchg == 1) {
+		/* only the stamp: a comment, a rebuilt ztopo */
+		rc = restamp(t);
 		goto out;
 	}
 	if (t->stage == NULL && stage_open(t) == -1) {

@@ -9,6 +9,9 @@
 #   an included file, the lock, a secret value (file and environment),
 #   --redact, the ztopo binary itself; a secret file edited in the tree
 #   (MANIFEST has no hash of it: the stamp's does), a file removed.
+# When only the stamp changes (a comment, another binary), the tree stays
+# -- the same directory, every other file's inode and mtime -- and the
+# stamp alone is replaced.
 # The stamp is mode 0600 and git-ignored (it hashes secret values), the
 # same from any directory, and --check does not list it.
 set -u
@@ -78,6 +81,24 @@ s2=$(stamp_line)
 ./ztopo2 compile dev.zt -o out --secrets secrets 2>err || { echo "the other binary failed"; cat err; fail=1; }
 [ "$(stamp_line)" != "$s2" ] || { echo "another ztopo binary found the tree current"; fail=1; }
 same "back to this binary" --secrets secrets
+
+# only the stamp changes: a comment; then another binary
+others() { (cd out && find . -mindepth 1 ! -name .ztopo-stamp -printf '%P %i %T@ %m\n' | sort; stat -c '%i' .); }
+for how in comment binary; do
+	before=$(others)
+	s4=$(stamp_line)
+	if [ $how = comment ]; then
+		echo "# a comment" >>dev.zt
+		"$ZTOPO" compile dev.zt -o out --secrets secrets 2>err || { echo "$how: compile failed"; cat err; fail=1; }
+	else
+		./ztopo2 compile dev.zt -o out --secrets secrets 2>err || { echo "$how: compile failed"; cat err; fail=1; }
+	fi
+	[ "$(stamp_line)" != "$s4" ] || { echo "$how: the stamp did not change"; fail=1; }
+	[ "$before" = "$(others)" ] || { echo "$how: only the stamp changed, but the tree was replaced:"; diff <(echo "$before") <(others) | head -5; fail=1; }
+	[ "$(stat -c %a out/.ztopo-stamp)" = 600 ] || { echo "$how: the new stamp is not mode 0600"; fail=1; }
+	[ -z "$(find . -maxdepth 1 -name '.out.ztopo-*')" ] || { echo "$how: a file was left beside the tree"; fail=1; }
+	same "$how, then this binary" --secrets secrets
+done
 
 # the same description from another directory: the same stamp
 s3=$(stamp_line)
