@@ -640,12 +640,21 @@ smf_check(const struct ir *ir, struct diag *d)
 
 	for (i = 0; i < ir->nservices; i++)
 		errors += check_service(ir->arena, d, ir->services[i]);
-	for (i = 0; i < ir->nzinsts; i++)
+	/* a zone's table of FMRIs goes once the zone is checked */
+	for (i = 0; i < ir->nzinsts; i++) {
+		struct arena_mark m = arena_mark(ir->arena);
+
 		errors += check_zone(ir->arena, d, ir->zinsts[i]->services,
 		    ir->zinsts[i]->nservices);
-	for (i = 0; i < ir->nhosts; i++)
+		arena_release(ir->arena, m);
+	}
+	for (i = 0; i < ir->nhosts; i++) {
+		struct arena_mark m = arena_mark(ir->arena);
+
 		errors += check_zone(ir->arena, d, ir->hosts[i]->global,
 		    ir->hosts[i]->nglobal);
+		arena_release(ir->arena, m);
+	}
 	return errors;
 }
 

@@ -132,8 +132,9 @@ struct lower {
 	struct ir_host	**host;		/* this IR's copy of each declared
 					 * host, by index */
 	struct lock	*lock;		/* NULL: none */
-	struct hash	*used;		/* "net:addr" -> struct loc * */
-	struct hash	*placed;	/* "zone@host", "svc@host" */
+	struct ihash	*used;		/* net, addr / LEAF -> struct leaf * */
+	struct ihash	*zplaced;	/* zone, host -> struct ir_zinst * */
+	struct ihash	*splaced;	/* service, host -> struct ir_sinst * */
 	struct vec	 hosts, zinsts, sinsts, edges;
 };
 
@@ -148,12 +149,43 @@ struct lower {
 	(arr)[(n)++] = (x);						\
 } while (0)
 
+/* The key of two indexes (or an index and an address) in an ihash. */
+static uint64_t
+pair(int i, uint32_t j)
+{
+	return (uint64_t)(uint32_t)i << 32 | j;
+}
+
+/*
+ * The addresses used on a network, by blocks of LEAF consecutive ones:
+ * a pool is handed out in order, so the next address to test is beside
+ * the last one, in memory too, and the table of blocks stays small.
+ */
+#define LEAF	256
+struct leaf {
+	struct loc	*at[LEAF];	/* where each was taken, or NULL */
+};
+
+static struct loc **
+used_at(struct lower *lw, const struct ir_network *n, uint32_t a, int make)
+{
+	uint64_t key = pair(n->index, a / LEAF);
+	struct leaf *lf = ihash_get(lw->used, key);
+
+	if (lf == NULL) {
+		if (!make)
+			return NULL;
+		lf = arena_alloc(lw->m->arena, sizeof(*lf));
+		ihash_put(lw->used, key, lf);
+	}
+	return &lf->at[a % LEAF];
+}
+
 static int
 reserve(struct lower *lw, const struct ir_network *n, uint32_t a,
     struct loc l, const char *what)
 {
-	const char *key = arena_printf(lw->m->arena, "%d:%u", n->index, a);
-	struct loc *prev = hash_get(lw->used, key), *lp;
+	struct loc **at = used_at(lw, n, a, 1), *prev = *at, *lp;
 	uint32_t bcast = n->net | ~prefix_mask(n->prefix);
 
 	if (a == n->net || a == bcast) {
@@ -175,15 +207,16 @@ reserve(struct lower *lw, const struct ir_network *n, uint32_t a,
 	}
 	lp = arena_alloc(lw->m->arena, sizeof(*lp));
 	*lp = l;
-	hash_put(lw->used, key, lp);
+	*at = lp;
 	return 0;
 }
 
 static int
 is_used(struct lower *lw, const struct ir_network *n, uint32_t a)
 {
-	return hash_get(lw->used, arena_printf(lw->m->arena, "%d:%u",
-	    n->index, a)) != NULL;
+	struct loc **at = used_at(lw, n, a, 0);
+
+	return at != NULL && *at != NULL;
 }
 
 static struct ir_sinst *
@@ -192,8 +225,8 @@ new_sinst(struct lower *lw, struct ir_service *s, struct ir_host *h,
 {
 	struct arena *a = lw->m->arena;
 	struct ir_sinst *si = arena_alloc(a, sizeof(*si));
-	const char *key = arena_printf(a, "s:%s@%s", s->name, h->name);
-	struct ir_sinst *prev = hash_get(lw->placed, key);
+	uint64_t key = pair(s->index, h->index);
+	struct ir_sinst *prev = ihash_get(lw->splaced, key);
 
 	if (prev != NULL && (prev->zone == NULL) != (zi == NULL)) {
 		diag_error(lw->m->diag, l, "service \"%s\" runs both in the "
@@ -208,7 +241,7 @@ new_sinst(struct lower *lw, struct ir_service *s, struct ir_host *h,
 		return NULL;
 	}
 	if (prev == NULL)
-		hash_put(lw->placed, key, si);
+		ihash_put(lw->splaced, key, si);
 	si->service = s;
 	si->host = h;
 	si->zone = zi;
@@ -253,11 +286,10 @@ place(struct lower *lw, struct placement *p)
 			} else {
 				struct ir_zone *z = lw->ir->zones[
 				    ((struct ir_zone *)p->objs[i])->index];
-				const char *key = arena_printf(a, "z:%s@%s",
-				    z->name, h->name);
+				uint64_t key = pair(z->index, h->index);
 				struct ir_zinst *zi, *prev;
 
-				if ((prev = hash_get(lw->placed, key)) != NULL) {
+				if ((prev = ihash_get(lw->zplaced, key)) != NULL) {
 					diag_error(lw->m->diag, p->host_locs[j],
 					    "zone \"%s\" is placed on host "
 					    "\"%s\" twice", z->name, h->name);
@@ -266,7 +298,7 @@ place(struct lower *lw, struct placement *p)
 					continue;
 				}
 				zi = arena_alloc(a, sizeof(*zi));
-				hash_put(lw->placed, key, zi);
+				ihash_put(lw->zplaced, key, zi);
 				zi->zone = z;
 				zi->host = h;
 				zi->loc = l;
@@ -851,8 +883,9 @@ lower(struct model *m, struct target *t, struct target *all, size_t nall,
 	memset(&lw, 0, sizeof(lw));
 	lw.m = m;
 	lw.lock = lock;
-	lw.used = hash_new(m->arena);
-	lw.placed = hash_new(m->arena);
+	lw.used = ihash_new(m->arena);
+	lw.zplaced = ihash_new(m->arena);
+	lw.splaced = ihash_new(m->arena);
 	ir = lw.ir = ir_declared(m, t->decl->name, &lw.host);
 	ir->ntargets = nall;
 	ir->targets = arena_alloc(m->arena, (nall + 1) * sizeof(char *));

@@ -104,6 +104,87 @@ hash_put(struct hash *h, const char *key, void *val)
 	return 1;
 }
 
+/*
+ * The same for integer keys (an index pair, a network and an address):
+ * no key string to print, to keep or to compare, so a lookup touches one
+ * slot.  Values are never NULL (NULL marks an empty slot).
+ */
+struct ihash {
+	struct arena	*arena;
+	struct islot	*slots;
+	size_t		 cap, count;
+};
+
+struct islot {
+	uint64_t	 key;
+	void		*val;
+};
+
+struct ihash *
+ihash_new(struct arena *a)
+{
+	struct ihash *h = arena_alloc(a, sizeof(*h));
+
+	h->arena = a;
+	h->cap = 16;
+	h->slots = arena_alloc(a, h->cap * sizeof(*h->slots));
+	return h;
+}
+
+/*
+ * Keys come in runs (the hosts of one placement, the addresses of one
+ * pool): a block of 16 consecutive keys goes to 16 consecutive slots, and
+ * the blocks are spread by Fibonacci hashing, so that a run of lookups
+ * walks memory in order instead of missing the cache at every key.
+ */
+static size_t
+ihash_at(size_t cap, uint64_t key)
+{
+	uint64_t block = ((key >> 4) * 0x9e3779b97f4a7c15ULL) >> 32;
+
+	return (size_t)(block << 4 | (key & 15)) & (cap - 1);
+}
+
+static struct islot *
+ihash_slot(const struct ihash *h, uint64_t key)
+{
+	size_t i = ihash_at(h->cap, key);
+
+	while (h->slots[i].val != NULL && h->slots[i].key != key)
+		i = (i + 1) & (h->cap - 1);
+	return &h->slots[i];
+}
+
+void *
+ihash_get(const struct ihash *h, uint64_t key)
+{
+	return ihash_slot(h, key)->val;
+}
+
+int
+ihash_put(struct ihash *h, uint64_t key, void *val)
+{
+	struct islot *s;
+
+	if ((h->count + 1) * 2 > h->cap) {
+		struct islot *old = h->slots;
+		size_t i, ocap = h->cap;
+
+		h->cap *= 2;
+		h->slots = arena_alloc(h->arena, h->cap * sizeof(*h->slots));
+		for (i = 0; i < ocap; i++)
+			if (old[i].val != NULL)
+				*ihash_slot(h, old[i].key) = old[i];
+	}
+	s = ihash_slot(h, key);
+	if (s->val != NULL)
+		return 0;
+	s->key = key;
+	s->val = val;
+	h->count++;
+	return 1;
+}
+
 size_t
 hash_count(const struct hash *h)
 {

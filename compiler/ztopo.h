@@ -257,6 +257,11 @@ struct hash	*hash_new(struct arena *);
 void		*hash_get(const struct hash *, const char *);
 int		 hash_put(struct hash *, const char *, void *); /* 0 if existed */
 size_t		 hash_count(const struct hash *);
+/* Integer keys; values are never NULL. */
+struct ihash;
+struct ihash	*ihash_new(struct arena *);
+void		*ihash_get(const struct ihash *, uint64_t);
+int		 ihash_put(struct ihash *, uint64_t, void *); /* 0 if existed */
 
 int		 edit_distance(const char *, const char *);
 /* Closest of NAMES (NULL-terminated or n entries) to S, or NULL. */
