@@ -1,12 +1,13 @@
 /*
  * unit.c -- unit tests of the front end's small pieces that golden cases
- * reach only indirectly: SHA-256 at block boundaries, the hash table under
- * growth, edit distance and suggestions, IPv4 parsing and printing,
+ * reach only indirectly: SHA-256 at block boundaries, the hash tables
+ * (string and integer keys) under growth, edit distance and suggestions, IPv4 parsing and printing,
  * secret variable names, the order of vmadm's property table; and the
  * knowledge tables (roles, brands, releases): every field
  * a pass reads is set, every template names only fields that exist.
  * Prints one line per failure and "unit: N passed, N failed".
  */
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -69,6 +70,42 @@ test_hash(void)
 		    (void *)(long)(i + 1);
 	CHECK(ok);
 	CHECK(hash_get(h, "k50000") == NULL);
+	arena_free(a);
+}
+
+/* Integer keys: runs of consecutive keys (which share blocks of slots),
+ * runs that overlap other runs' blocks, scattered keys, key 0. */
+static void
+test_ihash(void)
+{
+	struct arena *a = arena_new();
+	struct ihash *h = ihash_new(a);
+	uint64_t k;
+	int ok = 1, n = 0;
+
+#define IKEY(i, j)	((uint64_t)(i) << 32 | (uint64_t)(j))
+	for (k = 0; k < 20000; k++, n++)	/* one run, from key 0 */
+		ok &= ihash_put(h, IKEY(0, k), (void *)(uintptr_t)(k + 1));
+	for (k = 0; k < 3000; k++, n++)		/* runs of 7 and strides */
+		ok &= ihash_put(h, IKEY(1 + k / 7, k * 17),
+		    (void *)(uintptr_t)(k + 7));
+	for (k = 1; k <= 5000; k++, n++)	/* scattered */
+		ok &= ihash_put(h, k * 0x9e3779b97f4a7c15ULL, (void *)k);
+	CHECK(ok);
+	CHECK(ihash_put(h, IKEY(0, 0), (void *)9) == 0);	/* existed */
+	CHECK(ihash_get(h, IKEY(0, 0)) == (void *)1);
+	for (k = 0; k < 20000; k++)
+		ok &= ihash_get(h, IKEY(0, k)) == (void *)(uintptr_t)(k + 1);
+	for (k = 0; k < 3000; k++)
+		ok &= ihash_get(h, IKEY(1 + k / 7, k * 17)) ==
+		    (void *)(uintptr_t)(k + 7);
+	for (k = 1; k <= 5000; k++)
+		ok &= ihash_get(h, k * 0x9e3779b97f4a7c15ULL) == (void *)k;
+	CHECK(ok);
+	CHECK(ihash_get(h, IKEY(0, 20000)) == NULL);
+	CHECK(ihash_get(h, IKEY(2, 18)) == NULL);
+	CHECK(n == 28000);
+#undef IKEY
 	arena_free(a);
 }
 
@@ -362,6 +399,7 @@ main(void)
 	test_brands_releases();
 	test_sha256();
 	test_hash();
+	test_ihash();
 	test_suggest();
 	test_ipv4();
 	test_vmadm_props();
