@@ -246,6 +246,19 @@ arena_printf(struct arena *a, const char *fmt, ...)
 	return p;
 }
 
+void *
+arena_grow(struct arena *a, void *p, size_t n, size_t size)
+{
+	void *np;
+
+	if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
+		return p;
+	np = arena_alloc(a, (n ? 2 * n : 8) * size);
+	if (n)
+		memcpy(np, p, n * size);
+	return np;
+}
+
 void
 vec_push(struct arena *a, struct vec *v, void *p)
 {

@@ -29,14 +29,8 @@ ast_value_new(struct zt_parse *p, enum ast_vkind kind, struct loc loc)
 struct ast_value *
 ast_list_add(struct zt_parse *p, struct ast_value *list, struct ast_value *v)
 {
-	if (list->nitems % 8 == 0) {
-		struct ast_value **n = arena_alloc(p->arena,
-		    (list->nitems + 8) * sizeof(*n));
-
-		if (list->nitems)
-			memcpy(n, list->items, list->nitems * sizeof(*n));
-		list->items = n;
-	}
+	list->items = arena_grow(p->arena, list->items, list->nitems,
+	    sizeof(*list->items));
 	list->items[list->nitems++] = v;
 	list->loc = loc_span(list->loc, v->loc);
 	return list;

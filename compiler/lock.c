@@ -31,7 +31,8 @@ struct lock {
 	const char	*path;		/* NULL: no file (standard input) */
 	const char	*old;		/* its bytes, NULL: none */
 	size_t		 oldlen;
-	struct hash	*bykey;		/* "T Z@H NET" -> struct lock_entry */
+	struct hash	*bykey;		/* "T Z@H NET" -> struct lock_entry:
+					 * a line read twice */
 	struct vec	 lines;		/* struct lock_entry *, file order */
 	struct hash	*redone;	/* targets lowered in this run */
 	struct hash	*declared;	/* NULL: not told */
@@ -51,11 +52,24 @@ lock_path_for(struct arena *a, const char *zt)
 	return arena_printf(a, "%s.lock", zt);
 }
 
+/* "T Z@H NET", the key of an instance's nic (built by hand: one per
+ * line read and per address recorded). */
 static const char *
 key_of(struct arena *a, const char *t, const char *z, const char *h,
     const char *net)
 {
-	return arena_printf(a, "%s %s@%s %s", t, z, h, net);
+	const char *part[7] = { t, " ", z, "@", h, " ", net };
+	size_t len[7], n = 0, i;
+	char *k, *p;
+
+	for (i = 0; i < 7; i++)
+		n += len[i] = strlen(part[i]);
+	p = k = arena_alloc(a, n + 1);
+	for (i = 0; i < 7; i++) {
+		memcpy(p, part[i], len[i]);
+		p += len[i];
+	}
+	return k;
 }
 
 /* Field I of line L: [*s, *e) on return, 0 if there is none. */
@@ -82,7 +96,7 @@ parse_line(struct lock *lk, struct diag *d, const struct src *src,
     int lineno, const char *line, const char *end)
 {
 	struct arena *a = lk->arena;
-	const char *s[5], *e[5], *p = line, *at;
+	const char *s[5], *e[5], *p = line, *at, *key;
 	struct lock_entry *le, *prev;
 	struct loc l = { src, lineno, 1, (int)(end - line) };
 	int nf = 0;
@@ -138,16 +152,15 @@ parse_line(struct lock *lk, struct diag *d, const struct src *src,
 		    (int)(e[3] - s[3]), s[3]);
 		return;
 	}
-	if ((prev = hash_get(lk->bykey, key_of(a, le->target, le->zone,
-	    le->host, le->net))) != NULL) {
+	key = key_of(a, le->target, le->zone, le->host, le->net);
+	if ((prev = hash_get(lk->bykey, key)) != NULL) {
 		diag_error(d, l, "zone \"%s\" on host \"%s\" is given two "
 		    "addresses on \"%s\" in target \"%s\"", le->zone, le->host,
 		    le->net, le->target);
 		diag_note(d, prev->loc, "its first line");
 		return;
 	}
-	hash_put(lk->bykey, key_of(a, le->target, le->zone, le->host,
-	    le->net), le);
+	hash_put(lk->bykey, key, le);
 	vec_push(a, &lk->lines, le);
 }
 
@@ -233,13 +246,6 @@ void
 lock_begin(struct lock *lk, const char *target)
 {
 	hash_put(lk->redone, target, (void *)target);
-}
-
-struct lock_entry *
-lock_find(struct lock *lk, const char *target, const char *zone,
-    const char *host, const char *net)
-{
-	return hash_get(lk->bykey, key_of(lk->arena, target, zone, host, net));
 }
 
 struct lock_entry **

@@ -43,8 +43,6 @@ const char	*lock_path(const struct lock *);
 void		 lock_declared(struct lock *, const char *const *, size_t);
 /* The lower pass of TARGET starts: its lines will be recomputed. */
 void		 lock_begin(struct lock *, const char *target);
-struct lock_entry *lock_find(struct lock *, const char *target,
-		    const char *zone, const char *host, const char *net);
 /* The lines the file holds for TARGET, in file order. */
 struct lock_entry **lock_entries(struct lock *, const char *target,
 		    size_t *);

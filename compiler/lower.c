@@ -100,14 +100,7 @@ read_target(struct model *m, struct target *t)
 			    "zone ZONE on HOST; (names or [lists])");
 			continue;
 		}
-		if (t->npl % 8 == 0) {
-			struct placement *np = arena_alloc(m->arena,
-			    (t->npl + 8) * sizeof(*np));
-
-			if (t->npl)
-				memcpy(np, t->pl, t->npl * sizeof(*np));
-			t->pl = np;
-		}
+		t->pl = arena_grow(m->arena, t->pl, t->npl, sizeof(*t->pl));
 		p = &t->pl[t->npl];
 		memset(p, 0, sizeof(*p));
 		p->global = global;
@@ -338,27 +331,72 @@ lock_key(struct lower *lw, const struct ir_zinst *zi, size_t j)
  * the addresses of lines no instance claims any more are set aside, so
  * that no other instance gets a released address in this run.
  */
+/*
+ * The lock's line for nic J of zone instance I is at[I][J] (at[I] NULL:
+ * no line names the instance).  Each line is looked up once, by its zone
+ * and host names and then the placement, so no key is printed per nic.
+ */
+static struct lock_entry ***
+lock_lines_by_nic(struct lower *lw, struct lock_entry **les, size_t nles)
+{
+	struct model *m = lw->m;
+	struct lock_entry ***at = arena_alloc(m->arena,
+	    (lw->zinsts.n + 1) * sizeof(*at));
+	const char *zname = NULL;
+	struct decl *zd = NULL, *hd;
+	size_t i, j;
+
+	for (i = 0; i < nles; i++) {
+		struct lock_entry *le = les[i];
+		struct ir_zinst *zi;
+
+		/* lines run in pool order: mostly one zone after another */
+		if (zname == NULL || strcmp(zname, le->zone) != 0) {
+			zname = le->zone;
+			zd = hash_get(m->names[K_ZONE], zname);
+		}
+		if (zd == NULL ||
+		    (hd = hash_get(m->names[K_HOST], le->host)) == NULL ||
+		    (zi = ihash_get(lw->zplaced, pair(((struct ir_zone *)
+		    zd->obj)->index, ((struct ir_host *)hd->obj)->index))) ==
+		    NULL)
+			continue;
+		for (j = 0; j < zi->nnics; j++) {
+			if (strcmp(zi->nics[j].key, le->net) != 0)
+				continue;
+			if (at[zi->index] == NULL)
+				at[zi->index] = arena_alloc(m->arena,
+				    zi->nnics * sizeof(**at));
+			at[zi->index][j] = le;
+			break;
+		}
+	}
+	return at;
+}
+
 static void
 claim_locked(struct lower *lw)
 {
 	struct model *m = lw->m;
-	struct lock_entry **les;
+	struct lock_entry **les, ***at;
 	size_t i, j, nles;
 
 	if (lw->lock == NULL)
 		return;
 	lock_begin(lw->lock, lw->ir->target);
+	les = lock_entries(lw->lock, lw->ir->target, &nles);
+	at = lock_lines_by_nic(lw, les, nles);
 	for (i = 0; i < lw->zinsts.n; i++) {
 		struct ir_zinst *zi = lw->zinsts.v[i];
 
+		if (at[i] == NULL)
+			continue;
 		for (j = 0; j < zi->nnics; j++) {
 			struct ir_nic *nic = &zi->nics[j];
 			struct ir_network *n = nic->network;
-			struct lock_entry *le;
+			struct lock_entry *le = at[i][j];
 
-			if (nic->fixed || n->pool_lo == 0 ||
-			    (le = lock_find(lw->lock, lw->ir->target,
-			    zi->zone->name, zi->host->name, nic->key)) == NULL)
+			if (le == NULL || nic->fixed || n->pool_lo == 0)
 				continue;
 			le->claimed = 1;
 			if (le->addr < n->pool_lo || le->addr > n->pool_hi) {
@@ -379,7 +417,6 @@ claim_locked(struct lower *lw)
 				nic->addr = le->addr;
 		}
 	}
-	les = lock_entries(lw->lock, lw->ir->target, &nles);
 	for (i = 0; i < nles; i++) {
 		const char *net = les[i]->net, *hash = strchr(net, '#');
 		size_t len = hash ? (size_t)(hash - net) : strlen(net);

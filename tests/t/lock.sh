@@ -82,4 +82,20 @@ compile again
 [ "$(addr extra3)" = "$old" ] || bad "extra3 got $(addr extra3), not the free $old"
 [ "$(addr extra2)" = "$new" ] || bad "extra2 moved from $new to $(addr extra2)"
 "$ZTOPO" lock --check prod.zt >/dev/null || bad "lock --check after compile -o reports a change"
+
+# two nics on one network: lines NETWORK and NETWORK#2, each claimed by
+# its own nic (swap their addresses in the lock and the payload follows)
+sed -i 's/^target prod {/zone twin { image base-64; memory 512M; nic admin; nic admin; }\ntarget prod {\n    zone twin on ctl1;/' prod.zt
+compile twin1
+a1=$(sed -n 's/^prod twin@ctl1 admin //p' prod.lock)
+a2=$(sed -n 's/^prod twin@ctl1 admin#2 //p' prod.lock)
+[ -n "$a1" ] && [ -n "$a2" ] && [ "$a1" != "$a2" ] ||
+    bad "twin's nics hold \"$a1\" and \"$a2\" in the lock"
+ips() { python3 -c 'import json,sys; print(" ".join(n["ips"][0].split("/")[0] for n in json.load(open(sys.argv[1]))["nics"]))' "$1"; }
+[ "$(ips twin1/ctl1/vmadm/twin.json)" = "$a1 $a2" ] ||
+    bad "twin's payload has $(ips twin1/ctl1/vmadm/twin.json), not $a1 $a2"
+sed -i "s/^prod twin@ctl1 admin $a1\$/prod twin@ctl1 admin X/; s/^prod twin@ctl1 admin#2 $a2\$/prod twin@ctl1 admin#2 $a1/; s/^prod twin@ctl1 admin X\$/prod twin@ctl1 admin $a2/" prod.lock
+compile twin2
+[ "$(ips twin2/ctl1/vmadm/twin.json)" = "$a2 $a1" ] ||
+    bad "with the lock's lines swapped twin's payload has $(ips twin2/ctl1/vmadm/twin.json), not $a2 $a1"
 exit $fail

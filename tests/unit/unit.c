@@ -109,6 +109,29 @@ test_ihash(void)
 	arena_free(a);
 }
 
+/* An array grown one element at a time is copied a logarithmic number
+ * of times (a list of 10,000 hosts must not cost 10,000 / 8 copies). */
+static void
+test_arena_grow(void)
+{
+	struct arena *a = arena_new();
+	uint32_t *v = NULL, *prev = NULL;
+	size_t n, copies = 0;
+	int ok = 1;
+
+	for (n = 0; n < 100000; n++) {
+		v = arena_grow(a, v, n, sizeof(*v));
+		copies += v != prev;
+		prev = v;
+		v[n] = (uint32_t)n * 2654435761u;
+	}
+	for (n = 0; n < 100000; n++)
+		ok &= v[n] == (uint32_t)n * 2654435761u;
+	CHECK(ok);
+	CHECK(copies == 15);	/* 8, 16, ..., 131072 */
+	arena_free(a);
+}
+
 static void
 test_suggest(void)
 {
@@ -400,6 +423,7 @@ main(void)
 	test_sha256();
 	test_hash();
 	test_ihash();
+	test_arena_grow();
 	test_suggest();
 	test_ipv4();
 	test_vmadm_props();
