@@ -54,6 +54,7 @@
 #include <string.h>
 #include <sys/file.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "digest.h"
@@ -61,6 +62,7 @@
 #include "scan.h"
 #include "stage.h"
 #include "stamp.h"
+#include "statcache.h"
 
 /* ---- signals: noted while staging, acted on between files */
 
@@ -230,6 +232,9 @@ struct tree {
 	struct hash	*listed;	/* ...all: path -> index + 1 */
 	struct scanned	*found;		/* what each holds, by index */
 	struct hash	*edited;	/* old files MANIFEST no longer hashes */
+	int		 scanned;	/* read whole: its .ztopo-stat did not
+					 * hold (statcache.c) */
+	struct timespec	 scan_start;	/* ...and when that began */
 	/* staging */
 	const char	*stage;		/* its name in the parent, or NULL */
 	int		 sfd;
@@ -315,7 +320,8 @@ remove_stale(struct tree *t)
 
 		if (strncmp(de->d_name, pfx, n) != 0 ||
 		    (strncmp(rest, "new.", 4) != 0 &&
-		    strncmp(rest, "old.", 4) != 0) || strlen(rest) != 10)
+		    strncmp(rest, "old.", 4) != 0 &&
+		    strncmp(rest, "tmp.", 4) != 0) || strlen(rest) != 10)
 			continue;
 		if (rm_at(pl->pfd, de->d_name) == 0)
 			fprintf(t->err, "ztopo: removed %s/%s, left by an "
@@ -374,6 +380,55 @@ manifest_paths(struct tree *t, const char *man)
 	}
 }
 
+/* The name of DIR's stat cache in its parent (statcache.c). */
+static const char *
+cache_name(struct tree *t)
+{
+	return arena_printf(t->arena, ".%s%s", t->pl.base, STAT_SUFFIX);
+}
+
+/* The found entry of the old file PATH (MANIFEST lists it), hashed here
+ * from its bytes DATA; NULL DATA: read it. */
+static void
+found_bytes(struct tree *t, const char *path, const char *data, size_t len,
+    mode_t mode)
+{
+	struct scanned *sc = &t->found[(uintptr_t)hash_get(t->listed, path) -
+	    1];
+	char *own = NULL;
+
+	if (data == NULL && (data = own = read_at(t->dfd, path, &len, &mode,
+	    NULL)) == NULL)
+		return;
+	sha256(data, len, sc->sha);
+	sc->size = len;
+	sc->mode = (unsigned)mode & 07777;
+	sc->found = 1;
+	free(own);
+}
+
+/*
+ * The old tree as its .ztopo-stat recorded it, if every path is still
+ * what the cache says (statcache.c): then T->found is filled without
+ * reading a file but MANIFEST (MAN, LEN, MODE: read already) and the
+ * stamp, which the cache leaves out.  0: the tree is to be read.
+ */
+static int
+cached_old(struct tree *t, const struct hash *dirs, const char *man,
+    size_t len, mode_t mode)
+{
+	const char *skip[2] = { "MANIFEST", STAMP_FILE };
+	size_t nskip = hash_get(t->listed, STAMP_FILE) != NULL ? 2 : 1;
+
+	if (!statcache_load(t->dfd, t->pl.pfd, cache_name(t), t->listed, dirs,
+	    skip, nskip, t->found))
+		return 0;
+	found_bytes(t, "MANIFEST", man, len, mode);
+	if (nskip == 2)
+		found_bytes(t, STAMP_FILE, NULL, 0, 0);
+	return 1;
+}
+
 /*
  * May the old tree (open as T->dfd) be replaced: empty, or a tree whose
  * MANIFEST lists every file in it?  Fills T->old and T->hashes, and
@@ -386,9 +441,10 @@ check_old(struct tree *t)
 	struct hash *dirs = hash_new(a);
 	size_t len, i;
 	int foreign, errors;
+	mode_t mode;
 	char *man;
 
-	man = read_at(t->dfd, "MANIFEST", &len, NULL, NULL);
+	man = read_at(t->dfd, "MANIFEST", &len, &mode, NULL);
 	if (man == NULL) {
 		int fd = openat(t->dfd, ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 		DIR *d = fd == -1 ? NULL : fdopendir(fd);
@@ -415,7 +471,6 @@ check_old(struct tree *t)
 		return -1;
 	}
 	manifest_paths(t, man);
-	free(man);
 	for (i = 0; i < t->old.n; i++) {
 		char *up = arena_strdup(a, t->old.v[i]), *sl;
 
@@ -430,6 +485,13 @@ check_old(struct tree *t)
 	/* MANIFEST itself: compared as every file is, listed or not */
 	hash_put(t->listed, "MANIFEST", (void *)(uintptr_t)(t->old.n + 1));
 	t->found = arena_alloc(a, (t->old.n + 1) * sizeof(*t->found));
+	if (cached_old(t, dirs, man, len, mode)) {
+		free(man);
+		return 0;
+	}
+	free(man);
+	t->scanned = 1;
+	t->scan_start = statcache_now();
 	errors = scan_tree(t->dfd, t->dir, t->listed, dirs, t->found, &foreign,
 	    t->err);
 	if (foreign) {
@@ -925,6 +987,88 @@ fail:
 	return -1;
 }
 
+/* Where a stat cache is written before it is renamed into the tree. */
+static char *
+cache_tmpl(struct tree *t)
+{
+	return arena_printf(t->arena, "%s/.%s.ztopo-tmp.XXXXXX", t->pl.parent,
+	    t->pl.base);
+}
+
+/*
+ * The tree just swapped in, recorded in its .ztopo-stat.  Every change
+ * this compile made (the old tree's removal changed the inodes the new
+ * one shares with it) is older than the record's start: the clock is
+ * let tick past the last of them first -- a millisecond or so.
+ */
+static void
+record_new(struct tree *t)
+{
+	struct outset *os = t->os;
+	const char **paths, **shas;
+	struct timespec done, now;
+	size_t i, n = 0;
+	int dfd;
+
+	if (caught || (dfd = openat(t->pl.pfd, t->pl.base, O_RDONLY |
+	    O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC)) == -1)
+		return;
+	paths = arena_alloc(t->arena, (os->files.n + 1) * sizeof(*paths));
+	shas = arena_alloc(t->arena, (os->files.n + 1) * sizeof(*shas));
+	for (i = 0; i < os->files.n; i++) {
+		const struct outfile *f = os->files.v[i];
+
+		if (strcmp(f->path, "MANIFEST") == 0 ||
+		    strcmp(f->path, STAMP_FILE) == 0 || f->hash == NULL)
+			continue;
+		paths[n] = f->path;
+		shas[n++] = f->hash;
+	}
+	clock_gettime(CLOCK_REALTIME, &done);
+	for (;;) {
+		struct timespec ms = { 0, 1000000 };
+
+		now = statcache_now();
+		if (now.tv_sec > done.tv_sec || (now.tv_sec == done.tv_sec &&
+		    now.tv_nsec > done.tv_nsec))
+			break;
+		nanosleep(&ms, NULL);
+	}
+	statcache_write(dfd, t->pl.pfd, cache_name(t), cache_tmpl(t), paths,
+	    shas, n, now);
+	close(dfd);
+}
+
+/* The old tree, read whole and found to be what it should (nothing is
+ * replaced), recorded from when that reading began. */
+static void
+record_old(struct tree *t)
+{
+	const char **paths, **shas;
+	size_t i, n = 0;
+
+	if (caught)
+		return;
+	paths = arena_alloc(t->arena, (t->old.n + 1) * sizeof(*paths));
+	shas = arena_alloc(t->arena, (t->old.n + 1) * sizeof(*shas));
+	for (i = 0; i < t->old.n; i++) {
+		const char *path = t->old.v[i];
+		const struct scanned *sc = found_at(t, path);
+		char *hex;
+
+		if (strcmp(path, STAMP_FILE) == 0)
+			continue;
+		if (sc == NULL)
+			return;
+		hex = arena_alloc(t->arena, 65);
+		hex32(sc->sha, hex);
+		paths[n] = path;
+		shas[n++] = hex;
+	}
+	statcache_write(t->dfd, t->pl.pfd, cache_name(t), cache_tmpl(t),
+	    paths, shas, n, t->scan_start);
+}
+
 int
 out_close_tree(struct outset *os, int commit)
 {
@@ -1035,8 +1179,13 @@ out_close_tree(struct outset *os, int commit)
 		}
 		goto out;
 	}
+	t->scanned = 0;	/* the old tree is gone */
+	record_new(t);
 	rc = 0;
 out:
+	if (rc == 0 && t->scanned && t->exists && !t->check_only &&
+	    t->dfd != -1 && hash_count(t->edited) == 0)
+		record_old(t);
 	tree_end(t, 1);
 	if (t->catching)
 		release_signals();

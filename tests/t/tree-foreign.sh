@@ -17,7 +17,7 @@ refused() {	# DIR WHAT EXPECTED-MESSAGE
 	[ $st = 2 ] || { echo "$2: exit $st, expected 2"; cat err.txt; fail=1; }
 	grep -q -- "$3" err.txt || { echo "$2: message lacks '$3':"; cat err.txt; fail=1; }
 	[ "$before" = "$(snap "$1")" ] || { echo "$2: directory was changed"; fail=1; }
-	[ -z "$(find . -maxdepth 1 -name ".$(basename "$1").ztopo-*")" ] || { echo "$2: staging left"; fail=1; }
+	[ -z "$(find . -maxdepth 1 -name ".$(basename "$1").ztopo-*" ! -name ".$(basename "$1").ztopo-stat")" ] || { echo "$2: staging left"; fail=1; }
 }
 
 mkdir notours && echo precious >notours/notes.txt
