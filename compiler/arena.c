@@ -175,8 +175,10 @@ arena_free(struct arena *a)
 	free(a);
 }
 
-void *
-arena_alloc(struct arena *a, size_t n)
+/* N bytes, not cleared: for what its caller fills at once (strings,
+ * copies) */
+static void *
+alloc_raw(struct arena *a, size_t n)
 {
 	const size_t align = sizeof(max_align_t);
 	struct chunk *c = a->head;
@@ -204,14 +206,19 @@ arena_alloc(struct arena *a, size_t n)
 	p = (char *)c->data + c->used;
 	c->used += n;
 	UNPOISON(p, want);
-	memset(p, 0, want);
 	return p;
+}
+
+void *
+arena_alloc(struct arena *a, size_t n)
+{
+	return memset(alloc_raw(a, n), 0, n);
 }
 
 char *
 arena_strndup(struct arena *a, const char *s, size_t n)
 {
-	char *p = arena_alloc(a, n + 1);
+	char *p = alloc_raw(a, n + 1);
 
 	memcpy(p, s, n);
 	p[n] = '\0';
@@ -239,7 +246,7 @@ arena_printf(struct arena *a, const char *fmt, ...)
 		n = 0;
 	if ((size_t)n < sizeof(buf))
 		return arena_strndup(a, buf, (size_t)n);
-	p = arena_alloc(a, (size_t)n + 1);
+	p = alloc_raw(a, (size_t)n + 1);
 	va_start(ap, fmt);
 	vsnprintf(p, (size_t)n + 1, fmt, ap);
 	va_end(ap);
@@ -253,7 +260,7 @@ arena_grow(struct arena *a, void *p, size_t n, size_t size)
 
 	if (n != 0 && (n < 8 || (n & (n - 1)) != 0))
 		return p;
-	np = arena_alloc(a, (n ? 2 * n : 8) * size);
+	np = alloc_raw(a, (n ? 2 * n : 8) * size);
 	if (n)
 		memcpy(np, p, n * size);
 	return np;
@@ -264,7 +271,7 @@ vec_push(struct arena *a, struct vec *v, void *p)
 {
 	if (v->n == v->cap) {
 		size_t cap = v->cap ? v->cap * 2 : 8;
-		void **nv = arena_alloc(a, cap * sizeof(*nv));
+		void **nv = alloc_raw(a, cap * sizeof(*nv));
 
 		if (v->n)
 			memcpy(nv, v->v, v->n * sizeof(*nv));

@@ -50,7 +50,7 @@ char		*arena_printf(struct arena *, const char *, ...)
 		    __attribute__((format(printf, 2, 3)));
 /* Room for element N of P, an array of N elements of SIZE bytes that
  * grows by doubling (its capacity, 8, 16, 32, ..., follows from N): P
- * itself or a larger copy. */
+ * itself or a larger copy; slots from N on are not cleared. */
 void		*arena_grow(struct arena *, void *p, size_t n, size_t size);
 void		*xmalloc(size_t);
 void		*xrealloc(void *, size_t);

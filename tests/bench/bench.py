@@ -5,7 +5,8 @@ For each size (hosts; BENCH_SIZES, default "100 1000 10000") it generates
 the full layout of tests/bench/gen.py (openstack.zt's control plane on two
 controllers, nova-compute and ten zones with a service each on every
 host), then times, as medians of BENCH_RUNS runs (default 3; 1 at 10,000
-hosts):
+hosts; check and ir, which cost little, BENCH_CHECK_RUNS, default 5, at
+every size, so that the scaling ratios rest on more than one run):
 
   check, ir              the front end and every backend's checks
   compile                compile -o of a new tree (the lock is written
@@ -15,6 +16,7 @@ hosts):
   cp -r                  cp -r of the tree compile wrote, on the same disk,
                          run right after each compile (paired)
   tmpfs                  compile -o and cp -r on a tmpfs (/dev/shm), CPU only
+                         (at least 3 runs at every size)
   py                     the plain Python writer (pywriter.py) of the
                          payloads of the same zones, on the tmpfs
 
@@ -24,7 +26,8 @@ the bytes of the tree it wrote (file contents).  A vmadm-only description
 Python writer of its payloads.  Compiles above BENCH_COMPILE_MAX hosts
 (default 10000) are skipped; check and ir always run.
 
-Every timed run starts with the disks synced (untimed).  It measures
+BENCH_TMPFS names the directory that stands for the tmpfs.  Every timed
+run starts with the disks synced (untimed).  It measures
 and prints; it asserts nothing.  The last table sets each
 number beside the goal it is meant to meet.
 """
@@ -72,6 +75,12 @@ def tree_size(d):
 
 
 def tmpfs_dir():
+    """A new directory on a tmpfs: in $BENCH_TMPFS when it is set (the
+    suite's smoke test gives its own), else in /dev/shm when that is a
+    tmpfs; None when there is none."""
+    if os.environ.get("BENCH_TMPFS"):
+        return tempfile.mkdtemp(prefix="ztopo-bench.",
+                                dir=os.environ["BENCH_TMPFS"])
     try:
         with open("/proc/mounts") as f:
             for line in f:
@@ -101,6 +110,7 @@ class Size:
         self.r = {}
         self.runs = int(os.environ.get("BENCH_RUNS",
                                        "1" if n >= 10000 else "3"))
+        self.quick_runs = int(os.environ.get("BENCH_CHECK_RUNS", "5"))
 
     def compile_argv(self, out, *extra):
         return [ZTOPO, "compile", self.zt, "--secrets", self.secrets,
@@ -110,9 +120,9 @@ class Size:
         r = self.r
         med = statistics.median
         r["check"] = med(run([ZTOPO, "check", self.zt])[0]
-                         for _ in range(self.runs))
+                         for _ in range(self.quick_runs))
         r["ir"] = med(run([ZTOPO, "ir", self.zt])[0]
-                      for _ in range(self.runs))
+                      for _ in range(self.quick_runs))
         if self.n > COMPILE_MAX:
             return
         comp, cp, again, chk, rss = [], [], [], [], []
@@ -136,7 +146,9 @@ class Size:
         if self.shm is None:
             return
         comp, cp, py = [], [], []
-        for _ in range(self.runs):
+        # at least three: the tmpfs runs are the CPU cost the scaling
+        # line sets beside the disk's
+        for _ in range(max(self.runs, 3)):
             out = os.path.join(self.shm, "out")
             cpy = os.path.join(self.shm, "copy")
             pyo = os.path.join(self.shm, "py")
@@ -248,14 +260,19 @@ def bench(work, shm):
             print("%6d hosts: py %.3f s, compile %.3f s: %s" % (
                 s.n, s.r["py"], s.r["shm"], ratio(s.r["py"], s.r["shm"])))
 
-    print("\nscaling, time(10 N) / time(N) [<=11]")
+    print("\nscaling, time(10 N) / time(N) [<=11]; compile on the disk "
+          "beside cp -r's own on it, and on the tmpfs (CPU)")
     for a, b in zip(sizes, sizes[1:]):
         if b.n != 10 * a.n:
             continue
-        print("%6d -> %6d: check %s, ir %s, compile %s" % (
-            a.n, b.n, ratio(b.r["check"], a.r["check"]),
-            ratio(b.r["ir"], a.r["ir"]),
-            ratio(b.r.get("compile"), a.r.get("compile"))))
+        print("%6d -> %6d: check %s, ir %s, compile %s (cp -r %s), "
+              "tmpfs compile %s (cp -r %s)" % (
+                  a.n, b.n, ratio(b.r["check"], a.r["check"]),
+                  ratio(b.r["ir"], a.r["ir"]),
+                  ratio(b.r.get("compile"), a.r.get("compile")),
+                  ratio(b.r.get("cp"), a.r.get("cp")),
+                  ratio(b.r.get("shm"), a.r.get("shm")),
+                  ratio(b.r.get("shm_cp"), a.r.get("shm_cp"))))
 
 
 main()
