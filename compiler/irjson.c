@@ -8,6 +8,7 @@
  */
 #include <stddef.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include <jansson.h>
 
@@ -433,13 +434,23 @@ put_at(FILE *fp, json_t *v, int depth)
 	    JSON_ENCODE_ANY), *p;
 	int rc = 0;
 
+	static const char spaces[] = "        ";	/* 2 * the deepest */
+	size_t n;
+
 	json_decref(v);
 	if (t == NULL)
 		return -1;
-	for (p = t; *p != '\0' && rc == 0; p++)
-		if (fputc(*p, fp) == EOF ||
-		    (*p == '\n' && fprintf(fp, "%*s", 2 * depth, "") < 0))
+	/* a line at a time: the bytes up to and with its newline, then the
+	 * indentation */
+	for (p = t; *p != '\0' && rc == 0; p += n) {
+		n = strcspn(p, "\n");
+		if (p[n] == '\n')
+			n++;
+		if (fwrite(p, 1, n, fp) != n || (p[n - 1] == '\n' &&
+		    fwrite(spaces, 1, (size_t)(2 * depth), fp) !=
+		    (size_t)(2 * depth)))
 			rc = -1;
+	}
 	free(t);
 	return rc;
 }

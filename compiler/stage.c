@@ -3,7 +3,9 @@
  * that the disk and the kernel work while ztopo generates.
  *
  * Two threads: the writer takes the files tree.c hands over (a copy of
- * their bytes, in order, at most STAGE_QUEUE bytes waiting) and makes
+ * their bytes, in order, at most STAGE_QUEUE bytes waiting; it takes
+ * all that waits at once, and reports back every REPORT_JOBS files, so
+ * that the two sides meet at the mutex once per batch, not per file) and makes
  * their directories (each once), writes them, or hard-links an unchanged
  * one from the old tree (copying it with its times where no link can be
  * made); the syncer syncfs(2)es the stage every SYNC_BATCH bytes
@@ -28,6 +30,7 @@
 
 #define STAGE_QUEUE	(8 << 20)	/* bytes handed over, not written */
 #define SYNC_BATCH	(8 << 20)	/* bytes written that wake the syncer */
+#define REPORT_JOBS	64		/* files the writer does between reports */
 
 struct job {
 	struct job	*next;
@@ -48,13 +51,13 @@ struct stage {
 	struct job	*head, *tail;
 	size_t		 queued;	/* bytes waiting */
 	size_t		 pending;	/* written since the syncer's last */
+	size_t		 unreported;	/* the writer's own: written since its
+					 * last report */
 	int		 done;		/* no more jobs: finish, and stop */
 	int		 written;	/* the writer has stopped: so may the
 					 * syncer */
 	int		 stop;		/* abort: drop what waits */
 	int		 threads;	/* writer and syncer run */
-	int		 counting;	/* the mutex is there: count for the
-					 * syncer (set before any thread) */
 	pthread_t	 writer, syncer;
 	int		 err;		/* the first error's errno, or 0 */
 	char		*failed_at;	/* ...and the path it was about */
@@ -88,13 +91,7 @@ make_dirs(struct stage *s, const char *path)
 static void
 wrote(struct stage *s, size_t len)
 {
-	if (!s->counting)
-		return;
-	pthread_mutex_lock(&s->mu);
-	s->pending += len + 4096;	/* a block of metadata per file */
-	if (s->pending >= SYNC_BATCH)
-		pthread_cond_signal(&s->wake);
-	pthread_mutex_unlock(&s->mu);
+	s->unreported += len + 4096;	/* a block of metadata per file */
 }
 
 /* PATH in the stage: LEN bytes of DATA, MODE; OLDST: the times to keep. */
@@ -185,11 +182,25 @@ run_job(struct stage *s, struct job *j)
 
 /* ---- the threads */
 
+/* With the mutex held: the room FREED bytes of jobs done make for the
+ * caller, and what was written for the syncer. */
+static void
+report(struct stage *s, size_t freed)
+{
+	s->queued -= freed;
+	s->pending += s->unreported;
+	s->unreported = 0;
+	pthread_cond_signal(&s->room);
+	if (s->pending >= SYNC_BATCH)
+		pthread_cond_signal(&s->wake);
+}
+
 static void *
 writer(void *arg)
 {
 	struct stage *s = arg;
-	struct job *j;
+	struct job *batch, *j;
+	size_t freed, n;
 
 	pthread_mutex_lock(&s->mu);
 	for (;;) {
@@ -197,15 +208,33 @@ writer(void *arg)
 			pthread_cond_wait(&s->ready, &s->mu);
 		if (s->stop || s->head == NULL)
 			break;
-		j = s->head;
-		if ((s->head = j->next) == NULL)
-			s->tail = NULL;
+		batch = s->head;	/* all that waits */
+		s->head = s->tail = NULL;
 		pthread_mutex_unlock(&s->mu);
-		run_job(s, j);
-		pthread_mutex_lock(&s->mu);
-		s->queued -= j->len;
-		free(j);
-		pthread_cond_signal(&s->room);
+		for (freed = n = 0; batch != NULL; ) {
+			j = batch;
+			batch = j->next;
+			run_job(s, j);
+			freed += j->len;
+			free(j);
+			if (++n % REPORT_JOBS != 0 && batch != NULL)
+				continue;
+			pthread_mutex_lock(&s->mu);
+			report(s, freed);
+			freed = 0;
+			if (s->stop)
+				break;		/* drop the rest */
+			if (batch != NULL)
+				pthread_mutex_unlock(&s->mu);
+		}
+		if (batch != NULL) {	/* stopped, the mutex held */
+			while ((j = batch) != NULL) {
+				batch = j->next;
+				s->queued -= j->len;
+				free(j);
+			}
+			break;
+		}
 	}
 	pthread_mutex_unlock(&s->mu);
 	return NULL;
@@ -249,7 +278,6 @@ stage_start(int sfd, int dfd, unsigned umask)
 	pthread_cond_init(&s->ready, NULL);
 	pthread_cond_init(&s->room, NULL);
 	pthread_cond_init(&s->wake, NULL);
-	s->counting = 1;
 	sigfillset(&all);
 	pthread_sigmask(SIG_BLOCK, &all, &old);
 	if (pthread_create(&s->writer, NULL, writer, s) == 0) {
