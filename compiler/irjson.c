@@ -432,10 +432,9 @@ put_at(FILE *fp, json_t *v, int depth)
 {
 	char *t = json_dumps(v, JSON_INDENT(2) | JSON_SORT_KEYS |
 	    JSON_ENCODE_ANY), *p;
-	int rc = 0;
-
-	static const char spaces[] = "        ";	/* 2 * the deepest */
+	static const char spaces[] = "    ";	/* 2 * the deepest, 2 */
 	size_t n;
+	int rc = 0;
 
 	json_decref(v);
 	if (t == NULL)
