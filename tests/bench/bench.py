@@ -110,7 +110,7 @@ class Size:
         self.r = {}
         self.runs = int(os.environ.get("BENCH_RUNS",
                                        "1" if n >= 10000 else "3"))
-        self.quick_runs = int(os.environ.get("BENCH_CHECK_RUNS", "5"))
+        self.check_runs = int(os.environ.get("BENCH_CHECK_RUNS", "5"))
 
     def compile_argv(self, out, *extra):
         return [ZTOPO, "compile", self.zt, "--secrets", self.secrets,
@@ -120,9 +120,9 @@ class Size:
         r = self.r
         med = statistics.median
         r["check"] = med(run([ZTOPO, "check", self.zt])[0]
-                         for _ in range(self.quick_runs))
+                         for _ in range(self.check_runs))
         r["ir"] = med(run([ZTOPO, "ir", self.zt])[0]
-                      for _ in range(self.quick_runs))
+                      for _ in range(self.check_runs))
         if self.n > COMPILE_MAX:
             return
         comp, cp, again, chk, rss = [], [], [], [], []
