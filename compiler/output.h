@@ -77,6 +77,9 @@ struct outfile {
 	const char		*hash;		/* SHA-256, hex, once a tree has
 						 * it; else NULL */
 	enum out_state		 state;		/* once a tree has it */
+	struct filestat		*staged;	/* written into a tree's stage:
+						 * what fstat said of it
+						 * (tree.c), or NULL */
 	unsigned		 mode;		/* 0644, 0600, 0700, ... */
 	int			 secret;	/* holds a secret value */
 	enum art_kind		 kind;

@@ -6,7 +6,8 @@
  * their bytes, in order, at most STAGE_QUEUE bytes waiting; it takes
  * all that waits at once, and reports back every REPORT_JOBS files, so
  * that the two sides meet at the mutex once per batch, not per file) and makes
- * their directories (each once), writes them, or hard-links an unchanged
+ * their directories (each once), writes them (and keeps what fstat(2)
+ * then says of each, for the stat cache), or hard-links an unchanged
  * one from the old tree (copying it with its times where no link can be
  * made); the syncer syncfs(2)es the stage every SYNC_BATCH bytes
  * written, so that the one syncfs before the swap has little left.  The
@@ -27,6 +28,7 @@
 
 #include "ztopo.h"
 #include "stage.h"
+#include "statcache.h"
 
 #define STAGE_QUEUE	(8 << 20)	/* bytes handed over, not written */
 #define SYNC_BATCH	(8 << 20)	/* bytes written that wake the syncer */
@@ -37,6 +39,8 @@ struct job {
 	int		 link;		/* 1: from the old tree */
 	unsigned	 mode;
 	size_t		 len;
+	struct filestat	*fs;		/* what fstat says once written, or
+					 * NULL */
 	char		*path;
 	char		 data[];	/* then the path */
 };
@@ -94,10 +98,11 @@ wrote(struct stage *s, size_t len)
 	s->unreported += len + 4096;	/* a block of metadata per file */
 }
 
-/* PATH in the stage: LEN bytes of DATA, MODE; OLDST: the times to keep. */
+/* PATH in the stage: LEN bytes of DATA, MODE; OLDST: the times to keep;
+ * FS (or NULL): what fstat then says of it. */
 static int
 write_file(struct stage *s, const char *path, const char *data, size_t len,
-    unsigned mode, const struct stat *oldst)
+    unsigned mode, const struct stat *oldst, struct filestat *fs)
 {
 	size_t off = 0;
 	ssize_t n;
@@ -124,6 +129,15 @@ write_file(struct stage *s, const char *path, const char *data, size_t len,
 		struct timespec ts[2] = { oldst->st_atim, oldst->st_mtim };
 
 		(void)futimens(fd, ts);
+	}
+	if (fs != NULL) {
+		struct stat st;
+
+		/* after the last change: nothing moves its times now (the
+		 * record is still checked against its start) */
+		if (fstat(fd, &st) == -1)
+			goto fail;
+		filestat_of(fs, &st);
 	}
 	return close(fd);
 fail:
@@ -163,7 +177,7 @@ link_file(struct stage *s, const char *path)
 		got += (size_t)n;
 	}
 	close(fd);
-	rc = write_file(s, path, buf, got, st.st_mode & 07777, &st);
+	rc = write_file(s, path, buf, got, st.st_mode & 07777, &st, NULL);
 	free(buf);
 	return rc;
 }
@@ -174,7 +188,8 @@ run_job(struct stage *s, struct job *j)
 	if (s->err != 0)
 		return;		/* the first error stopped the writing */
 	if (make_dirs(s, j->path) == -1 || (j->link ? link_file(s, j->path) :
-	    write_file(s, j->path, j->data, j->len, j->mode, NULL)) == -1) {
+	    write_file(s, j->path, j->data, j->len, j->mode, NULL, j->fs)) ==
+	    -1) {
 		s->err = errno != 0 ? errno : EIO;
 		s->failed_at = xstrdup(j->path);
 	}
@@ -298,7 +313,7 @@ stage_start(int sfd, int dfd, unsigned umask)
 
 static void
 put(struct stage *s, const char *path, const char *data, size_t len,
-    unsigned mode, int link)
+    unsigned mode, int link, struct filestat *fs)
 {
 	size_t pl = strlen(path) + 1;
 	struct job *j = xmalloc(sizeof(*j) + len + pl);
@@ -307,6 +322,7 @@ put(struct stage *s, const char *path, const char *data, size_t len,
 	j->link = link;
 	j->mode = mode;
 	j->len = len;
+	j->fs = fs;
 	if (len > 0)
 		memcpy(j->data, data, len);
 	j->path = j->data + len;
@@ -332,15 +348,15 @@ put(struct stage *s, const char *path, const char *data, size_t len,
 
 void
 stage_put(struct stage *s, const char *path, const char *data, size_t len,
-    unsigned mode)
+    unsigned mode, struct filestat *fs)
 {
-	put(s, path, data, len, mode, 0);
+	put(s, path, data, len, mode, 0, fs);
 }
 
 void
 stage_link(struct stage *s, const char *path)
 {
-	put(s, path, NULL, 0, 0, 1);
+	put(s, path, NULL, 0, 0, 1, NULL);
 }
 
 /* Stop the threads: after the last job (DONE), or dropping what waits. */

@@ -18,6 +18,11 @@
  * bytes do not hash to its own checksum (torn by a crash).  The top
  * directory, which the cache file itself changes, is always listed.
  *
+ * A file the compile wrote is recorded as the writer's fstat left it
+ * (stage.c): nothing touches it after, and a lookup by path costs more
+ * than the rest of the record.  Directories, and files hard-linked from
+ * the old tree (whose removal changes them), are stated after the swap.
+ *
  * The file is machine-local (inodes), so it is git-ignored like
  * .ztopo-stamp, and 0600: it holds the hashes of the secret files.
  *
@@ -150,20 +155,31 @@ stat_all(int dfd, const char **paths, size_t n, struct stat *st)
 
 /* ---- writing */
 
+void
+filestat_of(struct filestat *fs, const struct stat *st)
+{
+	fs->ino = (uint64_t)st->st_ino;
+	fs->size = (uint64_t)st->st_size;
+	fs->mtime = ns(st->st_mtim);
+	fs->ctime = ns(st->st_ctim);
+	fs->mode = (uint32_t)st->st_mode;
+	fs->known = 1;
+}
+
 static void
 put_rec(struct strbuf *sb, unsigned kind, const char *path,
-    const struct stat *st, const unsigned char *sha)
+    const struct filestat *fs, const unsigned char *sha)
 {
 	struct rec r;
 
 	memset(&r, 0, sizeof(r));
 	r.kind = kind;
 	r.pathlen = (uint32_t)strlen(path);
-	r.ino = (uint64_t)st->st_ino;
-	r.size = kind == REC_FILE ? (uint64_t)st->st_size : 0;
-	r.mtime = ns(st->st_mtim);
-	r.ctime = ns(st->st_ctim);
-	r.mode = (uint32_t)st->st_mode;
+	r.ino = fs->ino;
+	r.size = kind == REC_FILE ? fs->size : 0;
+	r.mtime = fs->mtime;
+	r.ctime = fs->ctime;
+	r.mode = fs->mode;
 	sb_putn(sb, (const char *)&r, sizeof(r));
 	sb_putn(sb, path, r.pathlen);
 	if (kind == REC_FILE)
@@ -207,17 +223,19 @@ write_all(int fd, const char *p, size_t len)
 
 void
 statcache_write(int dfd, int parent, const char *cache, char *tmpl,
-    const char **paths, const char **shas, size_t n, struct timespec tstart)
+    const char **paths, const char **shas, const struct filestat *const *sts,
+    size_t n, struct timespec tstart)
 {
 	struct arena *a = arena_new();
 	struct hash *seen = hash_new(a);
 	struct vec dirs;
 	struct stat top, *st;
+	struct filestat *fs;
 	struct header h;
 	struct strbuf sb;
-	const char **all, *name = strrchr(tmpl, '/') + 1;
+	const char **all, **ask, *name = strrchr(tmpl, '/') + 1;
 	unsigned char sha[32];
-	size_t i, nall;
+	size_t i, k, nall, nask = 0, *at;
 	int64_t t0 = ns(tstart);
 	int fd;
 
@@ -239,23 +257,37 @@ statcache_write(int dfd, int parent, const char *cache, char *tmpl,
 	memcpy(all, paths, n * sizeof(*all));
 	if (dirs.n > 0)
 		memcpy(all + n, dirs.v, dirs.n * sizeof(*all));
-	st = xmalloc((nall + 1) * sizeof(*st));
+	/* what the writer did not state, stated now */
+	fs = arena_alloc(a, (nall + 1) * sizeof(*fs));
+	ask = arena_alloc(a, (nall + 1) * sizeof(*ask));
+	at = arena_alloc(a, (nall + 1) * sizeof(*at));
+	for (i = 0; i < nall; i++) {
+		if (i < n && sts != NULL && sts[i] != NULL && sts[i]->known)
+			fs[i] = *sts[i];
+		else {
+			ask[nask] = all[i];
+			at[nask++] = i;
+		}
+	}
+	st = xmalloc((nask + 1) * sizeof(*st));
 	sb_init(&sb);
-	if (fstat(dfd, &top) == -1 || stat_all(dfd, all, nall, st) == -1)
+	if (fstat(dfd, &top) == -1 || stat_all(dfd, ask, nask, st) == -1)
 		goto out;
+	for (k = 0; k < nask; k++)
+		filestat_of(&fs[at[k]], &st[k]);
 	for (i = 0; i < nall; i++) {
 		int file = i < n;
 
 		/* changed since the pass began: no use.  A file system
 		 * without fine times (nanoseconds 0) cannot tell two changes
 		 * in one second apart: no cache there */
-		if ((file ? !S_ISREG(st[i].st_mode) :
-		    !S_ISDIR(st[i].st_mode)) ||
-		    ns(st[i].st_mtim) >= t0 || ns(st[i].st_ctim) >= t0 ||
-		    st[i].st_mtim.tv_nsec == 0 || st[i].st_ctim.tv_nsec == 0 ||
+		if ((file ? !S_ISREG(fs[i].mode) : !S_ISDIR(fs[i].mode)) ||
+		    fs[i].mtime >= t0 || fs[i].ctime >= t0 ||
+		    fs[i].mtime % 1000000000 == 0 ||
+		    fs[i].ctime % 1000000000 == 0 ||
 		    (file && unhex32(shas[i], sha) == -1))
 			goto out;
-		put_rec(&sb, file ? REC_FILE : REC_DIR, all[i], &st[i], sha);
+		put_rec(&sb, file ? REC_FILE : REC_DIR, all[i], &fs[i], sha);
 	}
 	memset(&h, 0, sizeof(h));
 	memcpy(h.magic, MAGIC, sizeof(MAGIC));

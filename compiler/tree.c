@@ -561,7 +561,7 @@ stage_open(struct tree *t)
 	}
 	if (t->stamp != NULL)
 		stage_put(t->st, t->stamp->path, t->stamp_data, t->stamp->len,
-		    t->stamp->mode);
+		    t->stamp->mode, NULL);
 	return 0;
 }
 
@@ -734,8 +734,10 @@ tree_add(struct tree *t, struct outfile *f, const char *data, size_t len)
 		stage_failed(t);
 	else if (f->state == OUT_SAME)
 		stage_link(t->st, f->path);
-	else
-		stage_put(t->st, f->path, data, len, f->mode);
+	else {
+		f->staged = arena_alloc(t->arena, sizeof(*f->staged));
+		stage_put(t->st, f->path, data, len, f->mode, f->staged);
+	}
 	if (caught)
 		interrupted(t);
 }
@@ -1006,6 +1008,7 @@ record_new(struct tree *t)
 {
 	struct outset *os = t->os;
 	const char **paths, **shas;
+	const struct filestat **sts;
 	struct timespec done, now;
 	size_t i, n = 0;
 	int dfd;
@@ -1015,6 +1018,7 @@ record_new(struct tree *t)
 		return;
 	paths = arena_alloc(t->arena, (os->files.n + 1) * sizeof(*paths));
 	shas = arena_alloc(t->arena, (os->files.n + 1) * sizeof(*shas));
+	sts = arena_alloc(t->arena, (os->files.n + 1) * sizeof(*sts));
 	for (i = 0; i < os->files.n; i++) {
 		const struct outfile *f = os->files.v[i];
 
@@ -1022,6 +1026,8 @@ record_new(struct tree *t)
 		    strcmp(f->path, STAMP_FILE) == 0 || f->hash == NULL)
 			continue;
 		paths[n] = f->path;
+		/* written, not linked: nothing has touched it since */
+		sts[n] = f->staged;
 		shas[n++] = f->hash;
 	}
 	clock_gettime(CLOCK_REALTIME, &done);
@@ -1035,7 +1041,7 @@ record_new(struct tree *t)
 		nanosleep(&ms, NULL);
 	}
 	statcache_write(dfd, t->pl.pfd, cache_name(t), cache_tmpl(t), paths,
-	    shas, n, now);
+	    shas, sts, n, now);
 	close(dfd);
 }
 
@@ -1066,7 +1072,7 @@ record_old(struct tree *t)
 		shas[n++] = hex;
 	}
 	statcache_write(t->dfd, t->pl.pfd, cache_name(t), cache_tmpl(t),
-	    paths, shas, n, t->scan_start);
+	    paths, shas, NULL, n, t->scan_start);
 }
 
 int

@@ -10,7 +10,11 @@
 #     (touch -r) is still caught (the change time moved), by compile and
 #     by --check; so is a file added deep in the tree;
 #   - a torn cache, or one of another tree (a copy), is ignored and the
-#     tree read as before; a sound one is written again after that.
+#     tree read as before; a sound one is written again after that;
+#   - after a compile that changes some files (the rest hard-linked from
+#     the old tree, stated after its removal; the new ones as the writer
+#     left them), the cache is trusted, and a same-size edit of a file
+#     that compile wrote is caught.
 set -u
 fail=0
 cd "$TMPDIR" || exit 1
@@ -83,4 +87,26 @@ inplace "copy/$f"
 compile -o copy >o 2>e
 [ $? = 2 ] && grep -q "copy/$f: edited since ztopo wrote it" e ||
     { echo "an edit in a copy, under the original's cache, was not caught"; cat e; fail=1; }
+
+# some files changed, the rest linked from the old tree
+mkdir mixed && cp "$ROOT"/examples/*.zt "$ROOT"/examples/*.lock mixed/ || exit 1
+cd mixed || exit 1
+zt=$PWD/dev.zt
+compile -o out >/dev/null || { echo "compile of the copy failed"; exit 1; }
+cp out/MANIFEST manifest.before
+sed -i 's/memory 2G;/memory 3G;/' openstack.zt
+compile -o out >/dev/null 2>e || { echo "compile after the edit: $(cat e)"; exit 1; }
+changed=$(diff manifest.before out/MANIFEST | sed -n 's/^> [0-9a-f]\{64\}  //p' |
+    grep -v '^MANIFEST$' | grep '\.json$' | head -1)
+[ -n "$changed" ] || { echo "the edit changed no payload"; exit 1; }
+same=$(comm -12 <(sort manifest.before) <(sort out/MANIFEST) | grep -c '^[0-9a-f]\{64\}  ')
+[ "$same" -gt 20 ] || { echo "only $same files kept: nothing to link"; fail=1; }
+traced mixed.log >/dev/null 2>e || { echo "recompile of the mixed tree: $(cat e)"; fail=1; }
+[ "$(opened mixed.log)" -le 4 ] ||
+    { echo "the cache of a partly rewritten tree is not used"; fail=1; }
+cp -p "out/$changed" orig
+inplace "out/$changed"
+compile -o out >o 2>e
+[ $? = 2 ] && grep -q "out/$changed: edited since ztopo wrote it" e ||
+    { echo "a same-size edit of a file the last compile wrote was not caught"; cat e; fail=1; }
 exit $fail
