@@ -40,10 +40,11 @@ struct timespec	statcache_now(void);
  * Record the tree open as DFD: the N files PATHS, whose bytes hash to
  * SHAS (hex, 64 digits), and every directory above them, as they are
  * now (a file whose entry in STS, if STS is not NULL, is known: as that
- * entry says, without a stat), to be trusted from TSTART back, as NAME in the directory PARENT
- * (open).  TMPL (a path ending in XXXXXX, in PARENT) is where it is
- * written before it is renamed there.  Nothing is kept if anything
- * cannot be stated or written: the cache is only ever an optimisation.
+ * entry says, without a stat), to be trusted from TSTART back, as NAME
+ * in the directory PARENT (open).  TMPL (a path ending in XXXXXX, in
+ * PARENT) is where it is written before it is renamed there.  Nothing
+ * is kept if anything cannot be stated or written: the cache is only
+ * ever an optimisation.
  */
 void	statcache_write(int dfd, int parent, const char *name, char *tmpl,
 	    const char **paths, const char **shas,

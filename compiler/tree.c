@@ -9,12 +9,13 @@
  *    directories a killed run left, and reads the old tree: its MANIFEST
  *    and one walk (scan.c) that finds what is there and hashes it;
  *  - each file, as it is published (out_add), is compared with the old
- *    tree's, by its hash: no old file is read twice.  The first that differs creates the staging directory, a
- *    sibling of the tree (.<dir>.ztopo-new.XXXXXX, on the same file
- *    system); from then on every file goes there: a file whose bytes and
- *    mode did not change is hard-linked from the old tree, so it keeps
- *    its inode and mtime (make, rsync and git stay quiet), or where no
- *    link can be made copied with its old times; any other is written.
+ *    tree's, by its hash: no old file is read twice.  The first that
+ *    differs creates the staging directory, a sibling of the tree
+ *    (.<dir>.ztopo-new.XXXXXX, on the same file system); from then on
+ *    every file goes there: a file whose bytes and mode did not change
+ *    is hard-linked from the old tree, so it keeps its inode and mtime
+ *    (make, rsync and git stay quiet), or where no link can be made
+ *    copied with its old times; any other is written.
  *    Its bytes are not kept: the memory of a compile does not grow with
  *    the tree it writes;
  *  - out_close_tree, once every backend succeeded and the lock file is

@@ -119,7 +119,8 @@ class Size:
         return [ZTOPO, "compile", self.zt, "--secrets", self.secrets,
                 "-o", out] + list(extra)
 
-    def measure(self):
+    def cpu_runs(self):
+        """check, ir and the tmpfs runs: before any size's disk runs."""
         r = self.r
         med = statistics.median
         r["check"] = med(run([ZTOPO, "check", self.zt])[0]
@@ -147,7 +148,7 @@ class Size:
                 shutil.rmtree(x)
         r["shm"], r["shm_cp"], r["py"] = med(comp), med(cp), med(py)
 
-    def disk(self):
+    def disk_runs(self):
         r = self.r
         med = statistics.median
         if self.n > COMPILE_MAX:
@@ -230,7 +231,7 @@ def bench(work, shm):
     # 11.0 s without), which is no cost of the run measured
     for n in SIZES:
         s = Size(n, work, shm)
-        s.measure()
+        s.cpu_runs()
         sizes.append(s)
     vm = {}
     if shm is not None:
@@ -238,7 +239,7 @@ def bench(work, shm):
             if n <= COMPILE_MAX and n <= 1000:
                 vm[n] = vmadm_only(n, work, shm, 3)
     for s in sizes:
-        s.disk()
+        s.disk_runs()
         n, r = s.n, s.r
 
         def f(k, fmt="%.3f"):
